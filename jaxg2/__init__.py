@@ -1,0 +1,41 @@
+"""jaxg2 — differentiable fits of new-physics explanations of the muon g-2.
+
+Importing :mod:`jaxg2` switches JAX to double precision
+(``jax.config.update("jax_enable_x64", True)``): every observable, likelihood and
+sample is a float64 array.  Do the import before creating any JAX array you want
+in float64.
+
+Sub-packages (imported on first use so that ``import jaxg2`` stays fast):
+``constants``, ``loops``, ``neutrino``, ``sidm``, ``cosmo``, ``experiments``,
+``likelihood``, ``models``, ``infer``, ``plots``.  The Python API that mirrors the
+command line is ``jaxg2.fit``, ``jaxg2.search`` and ``jaxg2.scan``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+
+from . import constants  # noqa: E402  (after x64 is on)
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {
+    "loops", "neutrino", "sidm", "cosmo", "experiments", "likelihood",
+    "models", "infer", "plots", "config", "cli",
+}
+_API = {"fit": "jaxg2.infer", "search": "jaxg2.infer", "scan": "jaxg2.infer"}
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"jaxg2.{name}")
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'jaxg2' has no attribute {name!r}")
+
+
+__all__ = sorted(_SUBMODULES | set(_API) | {"constants", "__version__"})
