@@ -175,7 +175,11 @@ class Model:
     constraints: tuple[Constraint, ...] = ()
     benchmarks: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     signal: str = "delta_a_mu"
-    options: Mapping[str, str] = field(default_factory=dict)
+    derived: Mapping[str, Callable[[Mapping[str, jnp.ndarray]], jnp.ndarray]] = field(default_factory=dict)
+
+    # ``derived``: parameters a config may ask to be *computed* from the others
+    # instead of sampled (``y = { prior = "derived" }``), e.g. a Yukawa fixed by the
+    # relic density.  Each function takes the other parameters and returns the value.
 
     def __post_init__(self):
         names = [p.name for p in self.parameters]
