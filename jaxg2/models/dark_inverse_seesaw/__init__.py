@@ -1,0 +1,241 @@
+r"""Dynamical inverse seesaw from a light dark sector — paper 001.
+
+E. Bertuzzo, S. Jana, P.A.N. Machado, R. Zukanovich Funchal, Phys. Lett. B 791
+(2019) 210, arXiv:1808.02500.  Registered as ``"dark_inverse_seesaw"``.
+
+What is computed exactly (no hierarchy assumed):
+
+* scalars (:mod:`.scalars`): vevs (v, v_φ, ω₁, ω₂) as inputs, bare masses from the
+  exact minimum conditions, CP-even/CP-odd/charged mass matrices from the autodiff
+  Hessian of eq. 2.1, masses and mixing angles (eq. 2.8 convention);
+* gauge bosons (:mod:`.gauge`): the (W³, B, X) mass matrix, m_{Z_D}, ε′, Z_D couplings
+  to the electromagnetic and Z currents, Z_D → e⁺e⁻, μ⁺μ⁻, νν widths;
+* neutral leptons (:mod:`.neutral_leptons`): the 9×9 matrix of eq. 2.12, its Takagi
+  factorisation, |U_αN|², and y_ν from an inverse-seesaw Casas–Ibarra
+  reconstruction so that the light masses and PMNS mixing equal the NuFIT input
+  (to O(|U_αN|²) ~ 1e-6 relative);
+* Δa_μ (footnote 3 only sketches it): Z_D through kinetic and mass mixing
+  (generic vector loop), H_D^± with the y_ν couplings to all nine neutral states
+  (generic charged-scalar loop, negative), the W loop shifted by active–heavy mixing
+  (:mod:`.wloop`), and the CP-even scalars through their Higgs admixture (generic
+  neutral-scalar loop, SM Higgs subtracted).
+
+Conventions and approximations (stated once):
+
+* ε (kinetic mixing) is a tree-level input, as in the paper (ε_tree ≫ ε_loop,
+  eq. 2.21, which is returned for comparison as ``eps_loop``).
+* The H_D^± coupling to ℓ N is y_ν × (φ-component of H_D^±); the H^± admixture
+  couples through m_ℓ/v and is neglected (relative O(m_μ θ/(y_ν v))).
+* The flavour matrices m, y_N, y_N′ are taken diagonal (m can always be made
+  diagonal, eq. 2.12 text; diagonal y_N, y_N′ is a choice of this implementation).
+* Normal ordering with NuFIT 6.0 (registry ``nufit_6_0_normal``) by default.
+
+Paper discrepancies found (details in the submodules and the notebook):
+
+1. Eq. 2.13 drops the (1/√2)³ of eq. 2.12 and transposes y_ν (see
+   :mod:`.neutral_leptons`).
+2. Table 2 lists m_{a_D} = 272 MeV = m_{S_D}, but eq. 2.6 (and the exact spectrum:
+   the CP-odd a_D is the partner of S₂, split from S′_D only by λ_{S₂} ω₂²) give
+   m_{a_D} ≃ m_{S′_D} = 320 MeV.
+3. Table 2 is internally consistent only with a non-perturbative λ_{S₁}: v_φ ≃
+   θ_{φS₁} ω₁ (from the tadpoles), so ε′ ∝ g_D v_φ² = m_{Z_D} θ²_{φS₁} ω₁ fixes
+   ω₁ ≈ 19 MeV from the table's ε′ = 3.6e-14, and then M²_{S_D} ≃ 2 λ_{S₁} ω₁²
+   needs λ_{S₁} ≈ 1e2 ≫ 4π.  The shipped ``MiniBooNE`` benchmark (recovered by a
+   gradient search) shows this.
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+
+from ... import constants as C
+from ...loops import g2_charged_scalar, g2_neutral_scalar, g2_neutral_vector
+from ...neutrino import EV, light_masses, orthogonal_3x3, pmns_from_data
+from ..base import Constraint, Model, Parameter, Prior
+from . import gauge, neutral_leptons, scalars, wloop
+
+SQRT_4PI = float(jnp.sqrt(4.0 * jnp.pi))
+
+# ----------------------------------------------------------------------------- parameters
+_P = Parameter
+PARAMETERS = (
+    _P("g_d", "1", r"g_D", Prior.log_uniform(1e-3, 3.0), (0.0, SQRT_4PI), "U(1)_D gauge coupling"),
+    _P("eps", "1", r"\epsilon", Prior.log_uniform(1e-6, 1e-2), (0.0, 1.0), "kinetic mixing (tree level), Z_D coupling e ε J_em"),
+    _P("v_phi", "GeV", r"v_\phi", Prior.log_uniform(1e-7, 1e-2), (0.0, 246.0), "vev of the dark doublet φ"),
+    _P("omega1", "GeV", r"\omega_1", Prior.log_uniform(1e-3, 10.0), (0.0, 246.0), "vev of S₁"),
+    _P("omega2", "GeV", r"\omega_2", Prior.log_uniform(1e-9, 1e-3), (0.0, 246.0), "vev of S₂"),
+    *[_P(n, "1", rf"\lambda_{{{n[4:]}}}", Prior.uniform(-1.0, 1.0) if n not in ("lam_H", "lam_phi", "lam_S1", "lam_S2") else Prior.uniform(0.0, 4.0),
+         (-4 * jnp.pi, 4 * jnp.pi), "quartic coupling of eq. 2.1") for n in scalars.QUARTICS],
+    _P("mu", "GeV", r"\mu", Prior.log_uniform(1e-4, 10.0), (-1e3, 1e3), "trilinear S₁ φ†H"),
+    _P("mu_p", "GeV", r"\mu'", Prior.log_uniform(1e-5, 1.0), (-1e3, 1e3), "trilinear S₁² S₂*"),
+    _P("alpha", "1", r"\alpha", Prior.log_uniform(1e-8, 1e-1), (-4 * jnp.pi, 4 * jnp.pi), "quartic (H†φ) S₁ S₂*"),
+    *[_P(f"m_n{i}", "GeV", rf"m_{{N,{i}}}", Prior.log_uniform(1e-2, 10.0), (0.0, 1e4), "N–N′ Dirac mass (diagonal m)") for i in (1, 2, 3)],
+    *[_P(f"y_n{i}", "1", rf"y_{{N,{i}}}", Prior.uniform(0.0, 1.0), (-SQRT_4PI, SQRT_4PI), "Majorana Yukawa of N (diagonal)") for i in (1, 2, 3)],
+    *[_P(f"y_np{i}", "1", rf"y_{{N',{i}}}", Prior.log_uniform(1e-4, 1.0), (0.0, SQRT_4PI), "Majorana Yukawa of N′ (diagonal, > 0)") for i in (1, 2, 3)],
+    _P("m_nu_lightest", "eV", r"m_{\nu,\rm lightest}", Prior.uniform(0.0, 0.05), (0.0, 1.0), "lightest light-neutrino mass"),
+    *[_P(f"r{ij}_{part}", "rad", rf"{part[0].upper()}\,z_{{{ij}}}", Prior.uniform(-1.0, 1.0) if part == "im" else Prior.uniform(0.0, 2 * jnp.pi),
+         (-10.0, 10.0) if part == "im" else (-100.0, 100.0), "complex angle of the Casas–Ibarra R") for ij in ("12", "13", "23") for part in ("re", "im")],
+    _P("alpha21", "rad", r"\alpha_{21}", Prior.uniform(0.0, 2 * jnp.pi), (-100.0, 100.0), "Majorana phase"),
+    _P("alpha31", "rad", r"\alpha_{31}", Prior.uniform(0.0, 2 * jnp.pi), (-100.0, 100.0), "Majorana phase"),
+)
+
+
+def _r_matrix(theta):
+    z = {ij: theta[f"r{ij}_re"] + 1j * theta[f"r{ij}_im"] for ij in ("12", "13", "23")}
+    return orthogonal_3x3(z["12"], z["13"], z["23"])
+
+
+def _scalar_params(theta):
+    p = {k: theta[k] for k in scalars.QUARTICS + scalars.TRILINEARS}
+    p.update(v=jnp.asarray(C.HIGGS_VEV), v_phi=theta["v_phi"], omega1=theta["omega1"], omega2=theta["omega2"])
+    return p
+
+
+def observables(theta):
+    """Every observable of the model at one parameter point (see ``UNITS``)."""
+    out = {}
+    # --- scalars
+    sp = _scalar_params(theta)
+    spec = scalars.spectrum(sp)
+    bare = scalars.bare_masses(sp)
+    for name, m in zip(scalars.EVEN_NAMES, spec.even_masses):
+        out[f"m_{name}"] = m
+    out["m_A_D"] = spec.odd_masses[3]
+    out["m_a_D"] = spec.odd_masses[2]
+    out["m_H_D_charged"] = spec.charged_masses[1]
+    out.update(scalars.even_mixing_angles(spec))
+    out.update({f"bare_{k}": v for k, v in bare.items()})
+    out["scalar_stability"] = spec.min_eigenvalue
+    # --- gauge
+    m_zd, m_z, eps_p = gauge.zd_mass_and_mixing(C.HIGGS_VEV, theta["v_phi"], theta["omega1"], theta["omega2"], theta["g_d"])
+    out.update(m_zd=m_zd, m_z=m_z, eps_prime=eps_p, e_eps=C.E_EM * theta["eps"], eps=theta["eps"])
+    out["eps_loop"] = gauge.eps_loop(theta["g_d"], m_zd, out["m_H_D_charged"])
+    # --- neutral leptons
+    m_light = light_masses(theta["m_nu_lightest"], "normal") * EV
+    u = pmns_from_data("normal", theta["alpha21"], theta["alpha31"])
+    diag = lambda k: jnp.diag(jnp.stack([theta[f"{k}{i}"] for i in (1, 2, 3)]))  # noqa: E731
+    m_mat, y_n, y_np = diag("m_n"), diag("y_n"), diag("y_np")
+    y_nu = neutral_leptons.casas_ibarra_y_nu(u, m_light, _r_matrix(theta), m_mat, y_np, theta["v_phi"], theta["omega2"])
+    M = neutral_leptons.mass_matrix(y_nu, m_mat, y_n, y_np, theta["v_phi"], theta["omega2"])
+    masses, U = neutral_leptons.spectrum(M)
+    for i in range(3):
+        out[f"m_nu{i + 1}"] = masses[i] / EV
+    for i in range(6):
+        out[f"m_heavy{i + 1}"] = masses[3 + i]
+    u2 = neutral_leptons.active_heavy_mixing(U)
+    out.update(U2_eN=u2[0], U2_muN=u2[1], U2_tauN=u2[2], y_nu_max=jnp.max(jnp.abs(y_nu)))
+    # --- Z_D decays
+    c_v, c_a = gauge.lepton_couplings(theta["eps"], eps_p)
+    g_ee = gauge.width_to_fermions(m_zd, C.M_E, c_v, c_a)
+    g_mm = gauge.width_to_fermions(m_zd, C.M_MU, c_v, c_a)
+    # light-neutrino pairs: dark current (charges +1 on N, −1 on N′) projected on light states,
+    # plus the Z current through ε′ (left-handed ν, coupling (g/c_W) ε′/2)
+    _, g, _, cw, _ = gauge.weak_couplings()
+    q_dark = jnp.concatenate([jnp.zeros(3), jnp.ones(3), -jnp.ones(3)])
+    G = theta["g_d"] * jnp.einsum("ki,k,kj->ij", jnp.conj(U[:, :3]), q_dark, U[:, :3]) \
+        + (g / cw) * eps_p * 0.5 * jnp.conj(U[:3, :3]).T @ U[:3, :3]
+    g_nu = gauge.width_to_light_neutrinos(m_zd, G)
+    total = g_ee + g_mm + g_nu
+    out.update(gamma_zd_ee=g_ee, gamma_zd_mumu=g_mm, gamma_zd_nunu=g_nu, gamma_zd=total, br_zd_ee=g_ee / total)
+    # visible searches apply when Z_D → N N is closed (the six dark states are heavier)
+    visible = m_zd < 2.0 * masses[3]
+    out["eps_visible"] = jnp.where(visible, theta["eps"], 0.0)
+    # --- g-2
+    out["delta_a_mu_zd"] = g2_neutral_vector(C.M_MU, C.M_MU, m_zd, c_v, c_a)
+    phi_frac = jnp.abs(spec.charged_rotation[1, 1])
+    # ℓ̄_μ (y_ν P_R)_{μk} N_k φ⁻ with N_k = Σ_n U*_{3+k,n} n_n (right-handed component)
+    c_n = phi_frac * (y_nu[1, :] @ jnp.conj(U[3:6, :]))
+    out["delta_a_mu_hd_charged"] = jnp.sum(g2_charged_scalar(C.M_MU, masses, out["m_H_D_charged"], c_n / 2, c_n / 2))
+    out["delta_a_mu_w"] = wloop.delta_a_w(C.M_MU, masses, U[1, :])
+    y_mu = C.M_MU / C.HIGGS_VEV
+    higgs_frac = spec.even_rotation[:, 0]
+    sm = g2_neutral_scalar(C.M_MU, C.M_MU, C.M_H, y_mu, 0.0)
+    out["delta_a_mu_scalars"] = jnp.sum(g2_neutral_scalar(C.M_MU, C.M_MU, jnp.abs(spec.even_masses), y_mu * higgs_frac, 0.0)) - sm
+    out["delta_a_mu"] = out["delta_a_mu_zd"] + out["delta_a_mu_hd_charged"] + out["delta_a_mu_w"] + out["delta_a_mu_scalars"]
+    # --- theory conditions
+    lam_max = jnp.max(jnp.abs(jnp.stack([theta[k] for k in scalars.QUARTICS])))
+    light = jnp.min(jnp.abs(jnp.concatenate([spec.even_masses, spec.odd_masses[2:], spec.charged_masses[1:]])))
+    heavy = jnp.max(jnp.abs(jnp.concatenate([spec.even_masses[1:2], spec.odd_masses[3:], spec.charged_masses[1:]])))
+    out["lambda_max"] = lam_max
+    out["naturalness_ratio"] = light / (jnp.sqrt(lam_max) * heavy / (8.0 * jnp.pi))
+    return out
+
+
+UNITS = {
+    **{f"m_{n}": "GeV" for n in scalars.EVEN_NAMES}, "m_A_D": "GeV", "m_a_D": "GeV", "m_H_D_charged": "GeV",
+    **{f"theta_{a}{b}": "1" for a, b in (("H", "phi"), ("H", "S1"), ("H", "S2"), ("phi", "S1"), ("phi", "S2"), ("S1", "S2"))},
+    **{f"bare_{k}": "GeV^2" for k in scalars.BARE}, "scalar_stability": "1",
+    "m_zd": "GeV", "m_z": "GeV", "eps_prime": "1", "e_eps": "1", "eps": "1", "eps_loop": "1",
+    **{f"m_nu{i}": "eV" for i in (1, 2, 3)}, **{f"m_heavy{i}": "GeV" for i in range(1, 7)},
+    "U2_eN": "1", "U2_muN": "1", "U2_tauN": "1", "y_nu_max": "1",
+    "gamma_zd_ee": "GeV", "gamma_zd_mumu": "GeV", "gamma_zd_nunu": "GeV", "gamma_zd": "GeV", "br_zd_ee": "1",
+    "eps_visible": "1",
+    "delta_a_mu_zd": "1", "delta_a_mu_hd_charged": "1", "delta_a_mu_w": "1", "delta_a_mu_scalars": "1", "delta_a_mu": "1",
+    "lambda_max": "1", "naturalness_ratio": "1",
+}
+
+CONSTRAINTS = (
+    Constraint("na48_2015_visible", "eps_visible", "curve", entry="na48_2015_visible_dark_photon", mass="m_zd",
+               note="Z_D → e⁺e⁻ dominates while Z_D → N N is closed"),
+    Constraint("babar_2014_visible", "eps_visible", "curve", entry="babar2014_visible_dark_photon", mass="m_zd"),
+    Constraint("kloe_2018_visible", "eps_visible", "curve", entry="kloe2018_visible_dark_photon", mass="m_zd"),
+    Constraint("perturbative_y_nu", "y_nu_max", "upper", limit=SQRT_4PI, note="|y_ν| < √(4π)"),
+    Constraint("perturbative_quartics", "lambda_max", "upper", limit=4 * float(jnp.pi), note="|λ| < 4π"),
+    Constraint("naturalness", "naturalness_ratio", "lower", limit=1.0,
+               note="paper footnote 2: M_lightest ≥ √λ M_heavy/(8π), λ the largest quartic"),
+    Constraint("vacuum_stability", "scalar_stability", "lower", limit=0.0, default=False,
+               note="all physical scalar mass² positive at the chosen vacuum"),
+)
+
+MINIBOONE = {
+        'g_d': 1.6107920874557469,
+        'eps': 0.0006604537339998341,
+        'v_phi': 2.2399321756341683e-05,
+        'omega1': 0.018628225596447865,
+        'omega2': 8.776167141885972e-05,
+        'lam_H': 0.12886787061513524,
+        'lam_phi': 0.410783232486574,
+        'lam_S1': 106.66015320863956,
+        'lam_S2': 0.5,
+        'lam_Hphi': -1.1554134926634807,
+        'lam_Hphi_p': 0.0006062890464997158,
+        'lam_HS1': 0.007150730166793059,
+        'lam_HS2': -0.00723123814125437,
+        'lam_phiS1': 0.001,
+        'lam_phiS2': 0.001,
+        'lam_S1S2': 0.01,
+        'mu': 0.1382138296766657,
+        'mu_p': 0.07170135443671596,
+        'alpha': 0.007243832071702438,
+        'm_n1': 0.16216922805024056,
+        'm_n2': 0.16513975982003687,
+        'm_n3': 0.15001842607266483,
+        'y_n1': 0.1,
+        'y_n2': 0.1,
+        'y_n3': 0.1,
+        'y_np1': 0.4947236937362024,
+        'y_np2': 0.41710450462134263,
+        'y_np3': 0.4978138044321366,
+        'm_nu_lightest': 0.0,
+        'r12_re': 0.0,
+        'r12_im': 0.0,
+        'r13_re': 0.0,
+        'r13_im': 0.0,
+        'r23_re': 0.0,
+        'r23_im': 0.0,
+        'alpha21': 0.0,
+        'alpha31': 0.0,
+}
+"""Lagrangian inputs reproducing Table 2 of paper 001 (χ² = 0.03 over its printed
+precision), found by :func:`.benchmark.recover_table2_inputs` from its ``START``."""
+
+MODEL = Model(
+    name="dark_inverse_seesaw",
+    description="Dynamical inverse seesaw from a light U(1)_D dark sector (Z_D, dark scalars, 6 dark neutrinos)",
+    reference="Bertuzzo, Jana, Machado, Zukanovich Funchal, PLB 791 (2019) 210, arXiv:1808.02500",
+    parameters=PARAMETERS,
+    observables=observables,
+    units=UNITS,
+    constraints=CONSTRAINTS,
+    benchmarks={"MiniBooNE": MINIBOONE},
+)
