@@ -100,8 +100,12 @@ def observables(theta):
     bare = scalars.bare_masses(sp)
     for name, m in zip(scalars.EVEN_NAMES, spec.even_masses):
         out[f"m_{name}"] = m
-    out["m_A_D"] = spec.odd_masses[3]
-    out["m_a_D"] = spec.odd_masses[2]
+    # CP-odd: two Goldstones (G_Z, G_{Z_D}) and two physical states, labelled by content:
+    # A_D is the one with the larger Im φ⁰ admixture, a_D the other (mostly Im S₂)
+    phys_m, phys_v = spec.odd_masses[2:], spec.odd_rotation[2:]
+    a_is_first = jnp.abs(phys_v[0, 1]) > jnp.abs(phys_v[1, 1])
+    out["m_A_D"] = jnp.where(a_is_first, phys_m[0], phys_m[1])
+    out["m_a_D"] = jnp.where(a_is_first, phys_m[1], phys_m[0])
     out["m_H_D_charged"] = spec.charged_masses[1]
     out.update(scalars.even_mixing_angles(spec))
     out.update({f"bare_{k}": v for k, v in bare.items()})
@@ -137,9 +141,11 @@ def observables(theta):
     g_nu = gauge.width_to_light_neutrinos(m_zd, G)
     total = g_ee + g_mm + g_nu
     out.update(gamma_zd_ee=g_ee, gamma_zd_mumu=g_mm, gamma_zd_nunu=g_nu, gamma_zd=total, br_zd_ee=g_ee / total)
-    # visible searches apply when Z_D → N N is closed (the six dark states are heavier)
+    # visible searches apply when Z_D → N N is closed (the six dark states are heavier),
+    # invisible ones (NA64, BaBar mono-photon) when it is open and dominates
     visible = m_zd < 2.0 * masses[3]
     out["eps_visible"] = jnp.where(visible, theta["eps"], 0.0)
+    out["eps_invisible"] = jnp.where(visible, 0.0, theta["eps"])
     # --- g-2
     out["delta_a_mu_zd"] = g2_neutral_vector(C.M_MU, C.M_MU, m_zd, c_v, c_a)
     phi_frac = jnp.abs(spec.charged_rotation[1, 1])
@@ -149,15 +155,19 @@ def observables(theta):
     out["delta_a_mu_w"] = wloop.delta_a_w(C.M_MU, masses, U[1, :])
     y_mu = C.M_MU / C.HIGGS_VEV
     higgs_frac = spec.even_rotation[:, 0]
-    sm = g2_neutral_scalar(C.M_MU, C.M_MU, C.M_H, y_mu, 0.0)
+    sm = g2_neutral_scalar(C.M_MU, C.M_MU, spec.even_masses[0], y_mu, 0.0)  # the model's own h_SM
     out["delta_a_mu_scalars"] = jnp.sum(g2_neutral_scalar(C.M_MU, C.M_MU, jnp.abs(spec.even_masses), y_mu * higgs_frac, 0.0)) - sm
     out["delta_a_mu"] = out["delta_a_mu_zd"] + out["delta_a_mu_hd_charged"] + out["delta_a_mu_w"] + out["delta_a_mu_scalars"]
     # --- theory conditions
-    lam_max = jnp.max(jnp.abs(jnp.stack([theta[k] for k in scalars.QUARTICS])))
-    light = jnp.min(jnp.abs(jnp.concatenate([spec.even_masses, spec.odd_masses[2:], spec.charged_masses[1:]])))
-    heavy = jnp.max(jnp.abs(jnp.concatenate([spec.even_masses[1:2], spec.odd_masses[3:], spec.charged_masses[1:]])))
-    out["lambda_max"] = lam_max
-    out["naturalness_ratio"] = light / (jnp.sqrt(lam_max) * heavy / (8.0 * jnp.pi))
+    out["lambda_max"] = jnp.max(jnp.abs(jnp.stack([theta[k] for k in scalars.QUARTICS])))
+    # footnote 2: loops of the heavy doublet-like scalars shift the light singlet-like ones
+    # through the portal quartics, δM²_light ~ λ M²_heavy/(8π)² — so λ is the largest
+    # doublet–singlet portal coupling (λ_HS₁, λ_HS₂, λ_φS₁, λ_φS₂)
+    portal = jnp.max(jnp.abs(jnp.stack([theta[k] for k in ("lam_HS1", "lam_HS2", "lam_phiS1", "lam_phiS2")])))
+    light = jnp.min(jnp.stack([out["m_S_D"], out["m_S_D_prime"], out["m_a_D"]]))
+    heavy = jnp.max(jnp.stack([out["m_h_SM"], out["m_H_D"], out["m_A_D"], out["m_H_D_charged"]]))
+    out["lambda_portal_max"] = portal
+    out["naturalness_ratio"] = light / (jnp.sqrt(portal) * heavy / (8.0 * jnp.pi))
     return out
 
 
@@ -169,9 +179,9 @@ UNITS = {
     **{f"m_nu{i}": "eV" for i in (1, 2, 3)}, **{f"m_heavy{i}": "GeV" for i in range(1, 7)},
     "U2_eN": "1", "U2_muN": "1", "U2_tauN": "1", "y_nu_max": "1",
     "gamma_zd_ee": "GeV", "gamma_zd_mumu": "GeV", "gamma_zd_nunu": "GeV", "gamma_zd": "GeV", "br_zd_ee": "1",
-    "eps_visible": "1",
+    "eps_visible": "1", "eps_invisible": "1",
     "delta_a_mu_zd": "1", "delta_a_mu_hd_charged": "1", "delta_a_mu_w": "1", "delta_a_mu_scalars": "1", "delta_a_mu": "1",
-    "lambda_max": "1", "naturalness_ratio": "1",
+    "lambda_max": "1", "lambda_portal_max": "1", "naturalness_ratio": "1",
 }
 
 CONSTRAINTS = (
@@ -179,12 +189,15 @@ CONSTRAINTS = (
                note="Z_D → e⁺e⁻ dominates while Z_D → N N is closed"),
     Constraint("babar_2014_visible", "eps_visible", "curve", entry="babar2014_visible_dark_photon", mass="m_zd"),
     Constraint("kloe_2018_visible", "eps_visible", "curve", entry="kloe2018_visible_dark_photon", mass="m_zd"),
+    Constraint("na64_2023_invisible", "eps_invisible", "curve", entry="na64_2023_invisible_dark_photon", mass="m_zd",
+               note="Z_D → N N open: invisible decays dominate for g_D ≫ e ε"),
+    Constraint("babar_2017_invisible", "eps_invisible", "curve", entry="babar2017_invisible_dark_photon", mass="m_zd"),
     Constraint("perturbative_y_nu", "y_nu_max", "upper", limit=SQRT_4PI, note="|y_ν| < √(4π)"),
     Constraint("perturbative_quartics", "lambda_max", "upper", limit=4 * float(jnp.pi), note="|λ| < 4π"),
     Constraint("naturalness", "naturalness_ratio", "lower", limit=1.0,
-               note="paper footnote 2: M_lightest ≥ √λ M_heavy/(8π), λ the largest quartic"),
-    Constraint("vacuum_stability", "scalar_stability", "lower", limit=0.0, default=False,
-               note="all physical scalar mass² positive at the chosen vacuum"),
+               note="paper footnote 2: M_lightest ≥ √λ M_heavy/(8π), λ the largest doublet–singlet portal quartic"),
+    Constraint("vacuum_stability", "scalar_stability", "lower", limit=1e-12,
+               note="all physical scalar mass² positive (relative to the largest) at the chosen vacuum"),
 )
 
 MINIBOONE = {
