@@ -16,7 +16,6 @@ NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 def test_notebook_executes_and_makes_figures(path, tmp_path, monkeypatch):
     monkeypatch.setenv("JAXG2_FAST", "1")
     monkeypatch.setenv("JAX_PLATFORMS", "cpu")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setenv("JAXG2_RUNS_DIR", str(tmp_path))
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
