@@ -1,0 +1,169 @@
+"""The ``jaxg2`` command.
+
+```
+jaxg2 fit CONFIG.toml [--output DIR] [--resume] [--fast] [--quiet]
+jaxg2 search CONFIG.toml [--output DIR] [--fast]
+jaxg2 scan CONFIG.toml [--output DIR] [--fast]
+jaxg2 models
+jaxg2 show MODEL [--point BP1] [--set name=value ...]
+```
+
+A configuration mistake prints one line naming the field (``jaxg2: error:
+sampler.num_samples: expected a positive integer, got str '10'``) and exits with
+status 2; an interrupted fit says how to resume and exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jaxg2", description="Differentiable fits of new-physics explanations of the muon g-2.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    f = sub.add_parser("fit", help="NUTS posterior of a config; writes InferenceData, summary, plots")
+    f.add_argument("config", help="TOML fit configuration")
+    f.add_argument("--output", "-o", help="output directory (overrides fit.output)")
+    f.add_argument("--resume", action="store_true", help="continue an interrupted run from its checkpoint")
+    f.add_argument("--fast", action="store_true", default=None, help="apply the [fast] overrides (as JAXG2_FAST=1)")
+    f.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary print-out")
+
+    for name, text in (("search", "gradient-based benchmark points (optax multi-start)"),
+                       ("scan", "vectorised 1-D/2-D parameter map")):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("config", help="TOML fit configuration")
+        s.add_argument("--output", "-o", help="output directory (overrides fit.output)")
+        s.add_argument("--fast", action="store_true", default=None, help="apply the [fast] overrides")
+
+    sub.add_parser("models", help="list the available models")
+
+    sh = sub.add_parser("show", help="every observable of a model at one point, with units")
+    sh.add_argument("model", help="model name (see `jaxg2 models`) or package.module:ATTR")
+    sh.add_argument("--point", help="benchmark point name (default: the model's first, else prior centres)")
+    sh.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE", help="override parameter values")
+    return p
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _cmd_models(args):
+    from . import models
+
+    names = models.available()
+    if not names:
+        print("no models installed")
+    for n in names:
+        try:
+            m = models.get(n)
+        except Exception as exc:  # a model module that fails to import must not hide the others
+            print(f"{n:22s} (failed to load: {exc})")
+            continue
+        pars = ", ".join(m.parameter_names)
+        print(f"{n:22s} {m.description}\n{'':22s} reference: {m.reference}\n{'':22s} parameters: {pars}\n"
+              f"{'':22s} benchmarks: {', '.join(m.benchmarks) or '-'}")
+
+
+def _cmd_show(args):
+    import jax.numpy as jnp
+    import numpy as np
+
+    from .config import ConfigError, resolve_model
+
+    try:
+        m = resolve_model(args.model)
+    except ConfigError as exc:
+        raise _UsageError(str(exc).replace("fit.model: ", "")) from None
+    if args.point is not None:
+        if args.point not in m.benchmarks:
+            raise _UsageError(f"--point: model {m.name!r} has no benchmark {args.point!r}; "
+                              f"it has {', '.join(m.benchmarks) or 'none'}")
+        theta = m.benchmark(args.point)
+    else:
+        theta = m.default_point()
+    for item in args.set:
+        name, eq, value = item.partition("=")
+        if not eq or name not in m.parameter_names:
+            raise _UsageError(f"--set {item!r}: expected NAME=VALUE with NAME one of {', '.join(m.parameter_names)}")
+        try:
+            theta[name] = jnp.asarray(float(value), dtype=jnp.float64)
+        except ValueError:
+            raise _UsageError(f"--set {item!r}: {value!r} is not a number") from None
+    obs = m.observables(theta)
+    fmt = lambda v: np.array2string(np.asarray(v), precision=6) if np.ndim(v) else f"{float(v):.6g}"  # noqa: E731
+    print(f"model {m.name} — {m.description}")
+    print("parameters:")
+    for p in m.parameters:
+        print(f"  {p.name:24s} {fmt(theta[p.name]):>14s}  {p.unit}")
+    print("observables:")
+    for k, v in obs.items():
+        print(f"  {k:24s} {fmt(v):>14s}  {m.units.get(k, '?')}")
+    if m.constraints:
+        print("constraints (hard):")
+        for c in m.constraints:
+            tag = "" if c.default else " (not default)"
+            if c.observable not in obs or (c.mass is not None and c.mass not in obs):
+                print(f"  {c.name:24s} n/a       observable {c.observable!r} not computed by the model{tag}")
+                continue
+            ok = bool(np.all(np.asarray(c.satisfied(obs))))
+            print(f"  {c.name:24s} {'allowed ' if ok else 'EXCLUDED'}  {c.observable} vs {c.kind} {fmt(c.bound(obs))}{tag}")
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    from .config import ConfigError
+    from .experiments import RegistryError
+    from .infer.nuts import ResumeError
+
+    try:
+        if args.command == "models":
+            _cmd_models(args)
+        elif args.command == "show":
+            _cmd_show(args)
+        elif args.command == "fit":
+            import warnings
+
+            from .infer import SamplingWarning, fit
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SamplingWarning)  # printed below, once
+                res = fit(args.config, output=args.output, resume=args.resume, fast=args.fast,
+                          progress=not args.quiet)
+            print(f"wrote {res.output_dir}/ (posterior.nc, summary.csv, corner.png, trace.png)")
+            for w in res.warnings:
+                print(f"WARNING: {w}", file=sys.stderr)
+        elif args.command == "search":
+            from .infer import search
+
+            res = search(args.config, fast=args.fast, output=args.output)
+            print(res.table)
+            print(f"wrote {res.csv_path} and {res.json_path}")
+        elif args.command == "scan":
+            from .infer import scan
+
+            res = scan(args.config, fast=args.fast, output=args.output)
+            n_ok = int(res.allowed_all.sum())
+            n_1s = int((abs(res.pull) <= 1).sum())
+            print(f"{res.pull.size} grid points: {n_1s} within 1σ of Δa_μ, {n_ok} allowed by every constraint, "
+                  f"{int(((abs(res.pull) <= 1) & res.allowed_all).sum())} both")
+            print(f"wrote {res.path} and {res.png_path}")
+    except (ConfigError, ResumeError, RegistryError, _UsageError) as exc:
+        print(f"jaxg2: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        if args.command == "fit":
+            print("\njaxg2: interrupted; the last checkpoint is intact — continue with "
+                  f"`jaxg2 fit {args.config} --resume`", file=sys.stderr)
+        else:
+            print("\njaxg2: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,447 @@
+"""Fit configurations: TOML files (or dicts) parsed and validated into :class:`Config`.
+
+One file describes one analysis of one model; the same file drives ``jaxg2 fit``,
+``jaxg2 search`` and ``jaxg2 scan`` (and :func:`jaxg2.fit`, :func:`jaxg2.search`,
+:func:`jaxg2.scan`).  Every mistake is reported as a :class:`ConfigError` whose
+message names the offending field (``sampler.num_samples: expected an integer, got
+str '100'``); the command line prints it and exits with status 2.
+
+## Format
+
+```toml
+[fit]
+model = "lmu_ltau"           # a registered model (``jaxg2 models``), or "package.module:ATTR"
+scenario = "2021"            # Δa_μ likelihood: registry entry delta_a_mu_<scenario> (required)
+output = "runs/lmu_ltau_2021"  # default: runs/<config file stem>; relative to the working directory
+seed = 0                     # default 0; every random number of fit/search/scan derives from it
+
+[sampler]                    # NUTS (all optional)
+num_warmup = 500             # default 500
+num_samples = 1000           # default 1000 (per chain)
+num_chains = 4               # default 4
+chain_method = "auto"        # auto | vectorized | parallel  (auto: parallel over local devices if > 1)
+target_accept = 0.8          # NUTS target acceptance probability
+max_tree_depth = 10
+dense_mass = false
+checkpoint_every = 100       # iterations per block: the checkpoint and progress-bar granularity
+init = "optimize"            # chains start from Adam-improved prior draws ("prior": plain draws)
+init_steps = 200
+
+[parameters]                 # any parameter not listed uses the model's default prior
+g_prime  = { prior = "log_uniform", low = 1e-4, high = 3e-3 }  # sampled as log10(g_prime)
+m_zprime = { prior = "uniform", low = 1e-3, high = 0.2 }      # GeV
+m_phi    = { prior = "fixed", value = 0.1 }
+x        = { prior = "normal", loc = 0.0, scale = 1.0 }
+y        = { prior = "derived" }      # computed by model.derived["y"](other parameters)
+
+[constraints]
+use = ["borexino", "neff"]   # optional; default: the model's default constraints ([] = none)
+smooth = false               # hard limits (−inf beyond) unless true
+width = 0.05                 # relative width of the smooth penalty (jaxg2.likelihood)
+
+[search]                     # gradient-based benchmark points (jaxg2 search)
+num_starts = 256             # optax Adam runs, vmapped, started from prior draws
+num_steps = 300
+learning_rate = 0.05
+n_sigma = 1.0                # accept points with |Δa − Δa_exp| ≤ n_sigma σ and every hard constraint
+max_points = 20              # at most this many distinct points are reported
+min_distance = 0.05          # distinct: farther apart than this in prior-box units (log for log priors)
+
+[scan]                       # vectorised grid (jaxg2 scan); x alone gives a 1-D scan
+x = { name = "m_zprime", low = 1e-3, high = 1.0, num = 100, log = true }
+y = { name = "g_prime", low = 1e-4, high = 1e-2, num = 100, log = true }
+point = "BP1"                # other parameters from this benchmark (optional) ...
+fixed = { m_phi = 0.1 }      # ... or given explicitly (wins over point)
+profile = false              # true: maximise the posterior over the remaining free parameters
+profile_steps = 200
+chunk = 4096                 # grid points per vectorised batch (bounds memory)
+
+[fast]                       # overrides when JAXG2_FAST=1 (tests, notebooks) or fast=True
+num_warmup = 50              # flat keys override [sampler]
+num_samples = 50
+num_chains = 2
+search = { num_starts = 32, num_steps = 100 }   # sub-tables override [search] / [scan]
+scan = { num = 20 }          # scan.num sets every axis' num
+```
+
+Non-scan parameters of a scan take, in order: ``scan.fixed``, the ``scan.point``
+benchmark, a ``fixed`` prior, the model's first benchmark / prior centre.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import importlib
+import math
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import experiments
+from .models.base import Model, Prior
+
+__all__ = ["Config", "ConfigError", "Axis", "load", "fast_mode", "resolve_model"]
+
+PRIORS = ("uniform", "log_uniform", "normal", "fixed", "derived")
+
+SAMPLER_DEFAULTS = {"num_warmup": 500, "num_samples": 1000, "num_chains": 4, "chain_method": "auto",
+                    "target_accept": 0.8, "max_tree_depth": 10, "dense_mass": False,
+                    "checkpoint_every": 100, "init": "optimize", "init_steps": 200}
+SEARCH_DEFAULTS = {"num_starts": 256, "num_steps": 300, "learning_rate": 0.05, "n_sigma": 1.0,
+                   "max_points": 20, "min_distance": 0.05, "seed": None}
+SCAN_DEFAULTS = {"x": None, "y": None, "point": None, "fixed": {}, "profile": False,
+                 "profile_steps": 200, "chunk": 4096}
+_TYPES = {  # key -> (python types, description)
+    "num_warmup": (int, "a non-negative integer"), "num_samples": (int, "a positive integer"),
+    "num_chains": (int, "a positive integer"), "chain_method": (str, "a string"),
+    "target_accept": (float, "a number"), "max_tree_depth": (int, "a positive integer"),
+    "dense_mass": (bool, "true or false"), "checkpoint_every": (int, "a positive integer"),
+    "init": (str, "a string"), "init_steps": (int, "a positive integer"),
+    "num_starts": (int, "a positive integer"), "num_steps": (int, "a positive integer"),
+    "learning_rate": (float, "a number"), "n_sigma": (float, "a number"),
+    "max_points": (int, "a positive integer"), "min_distance": (float, "a number"),
+    "seed": (int, "an integer"), "profile": (bool, "true or false"),
+    "profile_steps": (int, "a positive integer"), "chunk": (int, "a positive integer"),
+    "point": (str, "a string"),
+}
+_POSITIVE = {"num_samples", "init_steps", "num_chains", "max_tree_depth", "checkpoint_every", "num_starts",
+             "num_steps", "max_points", "profile_steps", "chunk", "learning_rate", "n_sigma"}
+
+
+class ConfigError(ValueError):
+    """A configuration mistake; ``field`` is the dotted name of the offending entry."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One scan axis: ``num`` values of parameter ``name`` from ``low`` to ``high``."""
+
+    name: str
+    low: float
+    high: float
+    num: int
+    log: bool = False
+
+    def values(self):
+        import numpy as np
+
+        if self.log:
+            return np.logspace(math.log10(self.low), math.log10(self.high), self.num)
+        return np.linspace(self.low, self.high, self.num)
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated configuration (see the module docstring for the format)."""
+
+    model: Model
+    model_ref: str                       # how the config named the model
+    scenario: str
+    output: Path
+    seed: int
+    sampler: Mapping[str, Any]
+    priors: Mapping[str, Prior]          # every non-derived model parameter, resolved
+    derived: tuple[str, ...]
+    constraints: tuple[str, ...]         # names of the constraints used
+    smooth: bool
+    width: float
+    search: Mapping[str, Any]
+    scan: Mapping[str, Any]
+    fast: bool
+    raw: Mapping[str, Any] = field(repr=False)  # the input as given (recorded in outputs)
+    source: str = "<dict>"
+
+    @property
+    def scenario_entry(self) -> str:
+        return f"delta_a_mu_{self.scenario}"
+
+    @property
+    def free(self) -> tuple[str, ...]:
+        """Parameters the sampler moves (not fixed, not derived), in model order."""
+        return tuple(n for n, p in self.priors.items() if p.kind != "fixed")
+
+
+def fast_mode(fast: bool | None) -> bool:
+    """``fast=None`` means: the ``[fast]`` overrides apply iff env ``JAXG2_FAST == "1"``."""
+    return os.environ.get("JAXG2_FAST") == "1" if fast is None else bool(fast)
+
+
+def _type_name(v) -> str:
+    return f"{type(v).__name__} {v!r}"
+
+
+def _check_value(fld: str, key: str, v):
+    if key not in _TYPES:
+        return v
+    typ, desc = _TYPES[key]
+    if typ is float:
+        ok = isinstance(v, (int, float)) and not isinstance(v, bool)
+        v = float(v) if ok else v
+    elif typ is int:
+        ok = isinstance(v, int) and not isinstance(v, bool)
+    else:
+        ok = isinstance(v, typ)
+    if not ok:
+        raise ConfigError(fld, f"expected {desc}, got {_type_name(v)}")
+    if key in _POSITIVE and v <= 0:
+        raise ConfigError(fld, f"expected {desc}, got {v!r}")
+    if key == "num_warmup" and v < 0:
+        raise ConfigError(fld, f"expected {desc}, got {v!r}")
+    return v
+
+
+def _table(raw: Mapping, name: str) -> dict:
+    v = raw.get(name, {})
+    if not isinstance(v, Mapping):
+        raise ConfigError(name, f"expected a table, got {_type_name(v)}")
+    return dict(v)
+
+
+def _section(raw: Mapping, name: str, defaults: Mapping[str, Any], overrides: Mapping | None = None) -> dict:
+    given = _table(raw, name)
+    out = dict(defaults)
+    for source in (given, overrides or {}):
+        for k, v in source.items():
+            if k not in defaults:
+                raise ConfigError(f"{name}.{k}", f"unknown key; expected one of {', '.join(defaults)}")
+            out[k] = v if v is None else _check_value(f"{name}.{k}", k, v)
+    return out
+
+
+def _number(fld: str, v) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ConfigError(fld, f"expected a number, got {_type_name(v)}")
+    if not math.isfinite(v):
+        raise ConfigError(fld, f"expected a finite number, got {v!r}")
+    return float(v)
+
+
+def resolve_model(ref) -> Model:
+    """A :class:`Model`, a registered name, or ``"package.module:ATTR"``."""
+    from . import models
+
+    if isinstance(ref, Model):
+        return ref
+    if not isinstance(ref, str):
+        raise ConfigError("fit.model", f"expected a model name, got {_type_name(ref)}")
+    if ":" in ref:
+        mod, _, attr = ref.partition(":")
+        try:
+            obj = getattr(importlib.import_module(mod), attr)
+        except (ImportError, AttributeError) as exc:
+            raise ConfigError("fit.model", f"cannot import {ref!r} ({exc})") from None
+        if not isinstance(obj, Model):
+            raise ConfigError("fit.model", f"{ref!r} is not a jaxg2 Model")
+        return obj
+    if ref not in models.available():
+        raise ConfigError("fit.model", f"unknown model {ref!r}; available: {', '.join(models.available())}")
+    return models.get(ref)
+
+
+def _prior(model: Model, name: str, spec) -> Prior | str:
+    fld = f"parameters.{name}"
+    try:
+        par = model.parameter(name)
+    except KeyError:
+        raise ConfigError(fld, f"model {model.name!r} has no parameter {name!r}; "
+                               f"it has {', '.join(model.parameter_names)}") from None
+    if not isinstance(spec, Mapping):
+        raise ConfigError(fld, f"expected a table like {{ prior = \"uniform\", low = 0, high = 1 }}, "
+                               f"got {_type_name(spec)}")
+    kind = spec.get("prior")
+    if kind not in PRIORS:
+        raise ConfigError(f"{fld}.prior", f"unknown prior {kind!r}; expected one of {', '.join(PRIORS)}")
+    keys = {"uniform": ("low", "high"), "log_uniform": ("low", "high"), "normal": ("loc", "scale"),
+            "fixed": ("value",), "derived": ()}[kind]
+    for k in spec:
+        if k != "prior" and k not in keys:
+            raise ConfigError(f"{fld}.{k}", f"unknown key for a {kind} prior; expected {', '.join(keys) or 'none'}")
+    for k in keys:
+        if k not in spec:
+            raise ConfigError(f"{fld}.{k}", f"missing (a {kind} prior needs {', '.join(keys)})")
+    vals = {k: _number(f"{fld}.{k}", spec[k]) for k in keys}
+    if kind == "derived":
+        if name not in model.derived:
+            have = ", ".join(model.derived) or "none"
+            raise ConfigError(f"{fld}.prior", f"'derived' needs model.derived[{name!r}]; "
+                                              f"model {model.name!r} derives: {have}")
+        return "derived"
+    if kind in ("uniform", "log_uniform") and not vals["low"] < vals["high"]:
+        raise ConfigError(fld, f"low ({vals['low']:g}) must be < high ({vals['high']:g})")
+    if kind == "log_uniform" and vals["low"] <= 0:
+        raise ConfigError(f"{fld}.low", f"a log_uniform prior needs low > 0, got {vals['low']:g}")
+    if kind == "normal" and vals["scale"] <= 0:
+        raise ConfigError(f"{fld}.scale", f"must be > 0, got {vals['scale']:g}")
+    lo, hi = par.physical_range
+    span = {"uniform": ("low", "high"), "log_uniform": ("low", "high"), "fixed": ("value", "value")}.get(kind)
+    if span and not (lo <= vals[span[0]] and vals[span[1]] <= hi):
+        raise ConfigError(fld, f"prior leaves the physical range [{lo:g}, {hi:g}] {par.unit} of {name}")
+    return Prior(kind, **vals)
+
+
+def _axis(fld: str, spec, model: Model, priors) -> Axis:
+    if not isinstance(spec, Mapping):
+        raise ConfigError(fld, f"expected a table like {{ name = \"m\", low = 0.01, high = 1, num = 50 }}, "
+                               f"got {_type_name(spec)}")
+    allowed = ("name", "low", "high", "num", "log")
+    for k in spec:
+        if k not in allowed:
+            raise ConfigError(f"{fld}.{k}", f"unknown key; expected one of {', '.join(allowed)}")
+    for k in ("name", "low", "high", "num"):
+        if k not in spec:
+            raise ConfigError(f"{fld}.{k}", "missing")
+    name = spec["name"]
+    if not isinstance(name, str) or name not in model.parameter_names:
+        raise ConfigError(f"{fld}.name", f"model {model.name!r} has no parameter {name!r}; "
+                                         f"it has {', '.join(model.parameter_names)}")
+    if priors.get(name) == "derived":
+        raise ConfigError(f"{fld}.name", f"{name!r} is derived and cannot be a scan axis")
+    low, high = _number(f"{fld}.low", spec["low"]), _number(f"{fld}.high", spec["high"])
+    num = spec["num"]
+    if isinstance(num, bool) or not isinstance(num, int) or num < 2:
+        raise ConfigError(f"{fld}.num", f"expected an integer >= 2, got {_type_name(num)}")
+    log = spec.get("log", False)
+    if not isinstance(log, bool):
+        raise ConfigError(f"{fld}.log", f"expected true or false, got {_type_name(log)}")
+    if not low < high:
+        raise ConfigError(fld, f"low ({low:g}) must be < high ({high:g})")
+    if log and low <= 0:
+        raise ConfigError(f"{fld}.low", f"a log axis needs low > 0, got {low:g}")
+    return Axis(name, low, high, num, log)
+
+
+def _read(config) -> tuple[dict, str, Path | None]:
+    if isinstance(config, Mapping):
+        return copy.deepcopy(dict(config)), "<dict>", None
+    path = Path(config)
+    if not path.is_file():
+        raise ConfigError("", f"config file not found: {path}")
+    try:
+        return tomllib.loads(path.read_text()), str(path), path
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("", f"{path}: invalid TOML ({exc})") from None
+
+
+def load(config, *, fast: bool | None = None, output=None) -> Config:
+    """Parse and validate a config (TOML path or dict); apply ``[fast]`` if fast mode is on.
+    An already-loaded :class:`Config` is returned as it is (with ``output`` applied)."""
+    if isinstance(config, Config):
+        return config if output is None else dataclasses.replace(config, output=Path(output))
+    raw, source, path = _read(config)
+    fast_on = fast_mode(fast)
+    sections = ("fit", "sampler", "parameters", "constraints", "search", "scan", "fast")
+    for k in raw:
+        if k not in sections:
+            raise ConfigError(k, f"unknown section; expected one of {', '.join(sections)}")
+    fit = _table(raw, "fit")
+    for k in fit:
+        if k not in ("model", "scenario", "output", "seed"):
+            raise ConfigError(f"fit.{k}", "unknown key; expected one of model, scenario, output, seed")
+    if "model" not in fit:
+        raise ConfigError("fit.model", "missing")
+    model = resolve_model(fit["model"])
+    if "scenario" not in fit:
+        raise ConfigError("fit.scenario", "missing (the Δa_μ scenario, e.g. \"2021\" or \"2025\")")
+    scenario = fit["scenario"]
+    scenario = str(scenario) if isinstance(scenario, int) and not isinstance(scenario, bool) else scenario
+    scenarios = [n[len("delta_a_mu_"):] for n in experiments.available("measurement") if n.startswith("delta_a_mu_")]
+    if scenario not in scenarios:
+        raise ConfigError("fit.scenario", f"unknown scenario {scenario!r}; available: {', '.join(scenarios)}")
+    seed = fit.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError("fit.seed", f"expected a non-negative integer, got {_type_name(seed)}")
+    out = fit.get("output", f"runs/{path.stem if path else model.name}")
+    if not isinstance(out, str):
+        raise ConfigError("fit.output", f"expected a string, got {_type_name(out)}")
+
+    fast_tab = _table(raw, "fast") if fast_on else {}
+    fast_sampler = {k: v for k, v in fast_tab.items() if k not in ("search", "scan")}
+    for k in ("search", "scan"):
+        if k in fast_tab and not isinstance(fast_tab[k], Mapping):
+            raise ConfigError(f"fast.{k}", f"expected a table, got {_type_name(fast_tab[k])}")
+    for k in fast_sampler:
+        if k not in SAMPLER_DEFAULTS:
+            raise ConfigError(f"fast.{k}", f"unknown key; expected a [sampler] key ({', '.join(SAMPLER_DEFAULTS)}) "
+                                           "or a search/scan table")
+    sampler = _section(raw, "sampler", SAMPLER_DEFAULTS, fast_sampler)
+    if sampler["chain_method"] not in ("auto", "vectorized", "parallel"):
+        raise ConfigError("sampler.chain_method", f"expected auto, vectorized or parallel, got {sampler['chain_method']!r}")
+    if sampler["init"] not in ("optimize", "prior"):
+        raise ConfigError("sampler.init", f"expected optimize or prior, got {sampler['init']!r}")
+    if not 0 < sampler["target_accept"] < 1:
+        raise ConfigError("sampler.target_accept", f"must lie in (0, 1), got {sampler['target_accept']!r}")
+
+    given = _table(raw, "parameters")
+    resolved = {name: _prior(model, name, spec) for name, spec in given.items()}
+    priors = {p.name: resolved.get(p.name, p.prior) for p in model.parameters}
+    derived = tuple(n for n, p in priors.items() if p == "derived")
+    priors = {n: p for n, p in priors.items() if p != "derived"}
+    if not any(p.kind != "fixed" for p in priors.values()):
+        raise ConfigError("parameters", "every parameter is fixed or derived; nothing to fit")
+
+    cons = _table(raw, "constraints")
+    for k in cons:
+        if k not in ("use", "smooth", "width"):
+            raise ConfigError(f"constraints.{k}", "unknown key; expected one of use, smooth, width")
+    known = [c.name for c in model.constraints]
+    if "use" in cons:
+        use = cons["use"]
+        if not isinstance(use, list) or not all(isinstance(u, str) for u in use):
+            raise ConfigError("constraints.use", f"expected a list of constraint names, got {_type_name(use)}")
+        for u in use:
+            if u not in known:
+                raise ConfigError("constraints.use", f"model {model.name!r} has no constraint {u!r}; "
+                                                     f"it has {', '.join(known) or 'none'}")
+        names = tuple(dict.fromkeys(use))
+    else:
+        names = tuple(c.name for c in model.constraints if c.default)
+    smooth = cons.get("smooth", False)
+    if not isinstance(smooth, bool):
+        raise ConfigError("constraints.smooth", f"expected true or false, got {_type_name(smooth)}")
+    width = _number("constraints.width", cons.get("width", 0.05))
+    if width <= 0:
+        raise ConfigError("constraints.width", f"must be > 0, got {width:g}")
+
+    search = _section(raw, "search", SEARCH_DEFAULTS, fast_tab.get("search"))
+    if search["seed"] is None:
+        search["seed"] = seed
+    fast_scan = dict(fast_tab.get("scan", {}))
+    fast_num = fast_scan.pop("num", None)
+    scan = _section(raw, "scan", SCAN_DEFAULTS, fast_scan)
+    all_priors = {**priors, **{d: "derived" for d in derived}}
+    for ax in ("x", "y"):
+        if scan[ax] is not None:
+            spec = dict(scan[ax]) if isinstance(scan[ax], Mapping) else scan[ax]
+            if fast_num is not None and isinstance(spec, dict):
+                spec["num"] = fast_num
+            scan[ax] = _axis(f"scan.{ax}", spec, model, all_priors)
+    if scan["y"] is not None and scan["x"] is None:
+        raise ConfigError("scan.x", "missing (a scan needs x; y is optional)")
+    if scan["x"] is not None and scan["y"] is not None and scan["x"].name == scan["y"].name:
+        raise ConfigError("scan.y.name", f"same parameter as scan.x ({scan['x'].name!r})")
+    if scan["point"] is not None and scan["point"] not in model.benchmarks:
+        raise ConfigError("scan.point", f"model {model.name!r} has no benchmark {scan['point']!r}; "
+                                        f"it has {', '.join(model.benchmarks) or 'none'}")
+    if not isinstance(scan["fixed"], Mapping):
+        raise ConfigError("scan.fixed", f"expected a table of name = value, got {_type_name(scan['fixed'])}")
+    for k, v in scan["fixed"].items():
+        if k not in model.parameter_names:
+            raise ConfigError(f"scan.fixed.{k}", f"model {model.name!r} has no parameter {k!r}")
+        _number(f"scan.fixed.{k}", v)
+    scan["fixed"] = {k: float(v) for k, v in scan["fixed"].items()}
+
+    if output is not None:
+        out = str(output)
+    raw_record = dict(raw)
+    raw_record["fit"] = {**fit, "model": model.name if isinstance(fit["model"], Model) else fit["model"]}
+    return Config(model=model, model_ref=str(raw_record["fit"]["model"]), scenario=scenario,
+                  output=Path(out), seed=seed, sampler=sampler, priors=priors, derived=derived,
+                  constraints=names, smooth=smooth, width=width, search=search, scan=scan,
+                  fast=fast_on, raw=raw_record, source=source)

@@ -1,0 +1,209 @@
+"""``jaxg2.fit``: a config-driven NUTS fit and its output directory.
+
+Output directory (``fit.output``, or ``output=``):
+
+``posterior.nc``      ArviZ InferenceData (netCDF4/HDF5): ``posterior`` holds the sampled
+                      sites (``log10_<name>`` for log-uniform priors), every parameter and
+                      every observable (variable attrs: ``unit``, ``latex``);
+                      ``sample_stats`` holds diverging, lp, energy, n_steps,
+                      acceptance_rate, step_size.  Group attrs: ``config`` (JSON),
+                      ``registry`` (entries used + ``experiments.registry_version()``),
+                      ``versions`` (packages), ``seed``, ``chain_method``, ``n_devices``.
+``summary.csv/.txt``  mean, sd, 94% HDI, MCSE, ESS bulk/tail, R-hat (and unit)
+``corner.png``, ``trace.png``
+``checkpoint.npz``    the sampler state (``resume=True`` continues from it)
+
+Every file is written to a temporary name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jax
+import numpy as np
+
+from .. import config as config_mod
+from .nuts import run_nuts
+from .problem import Problem
+
+__all__ = ["fit", "FitResult", "SamplingWarning", "diagnose"]
+
+ESS_MIN_PER_CHAIN = 100  # warn below 100 effective draws per chain (Vehtari et al. 2021)
+RHAT_MAX = 1.01
+
+
+class SamplingWarning(UserWarning):
+    """R-hat, ESS or divergence diagnostics that call the posterior into question."""
+
+
+@dataclass
+class FitResult:
+    """What :func:`fit` returns."""
+
+    idata: object            # arviz.InferenceData
+    summary: object          # pandas.DataFrame
+    output_dir: Path | None
+    config: config_mod.Config
+    warnings: list[str] = field(default_factory=list)
+    complete: bool = True
+
+    def __repr__(self):
+        return f"FitResult(model={self.config.model.name!r}, output_dir={str(self.output_dir)!r}, complete={self.complete})"
+
+
+def _versions() -> dict:
+    import arviz
+    import numpyro
+    import optax
+
+    import jaxg2
+
+    return {"jaxg2": jaxg2.__version__, "jax": jax.__version__, "numpyro": numpyro.__version__,
+            "optax": optax.__version__, "arviz": arviz.__version__, "numpy": np.__version__,
+            "python": platform.python_version(), "backend": jax.default_backend()}
+
+
+def _constrained(problem: Problem, z: dict) -> dict:
+    """All site values for unconstrained draws z[site] of shape (chains, draws, ...)."""
+    chains, draws = next(iter(z.values())).shape[:2]
+    flat = {k: np.reshape(v, (chains * draws,) + v.shape[2:]) for k, v in z.items()}
+    out = jax.jit(jax.vmap(problem.constrain))(flat)
+    return {k: np.reshape(np.asarray(v), (chains, draws) + np.shape(v)[1:]) for k, v in out.items()}
+
+
+def _inference_data(problem: Problem, draws, attrs: dict):
+    import arviz as az
+
+    values = _constrained(problem, draws.z)
+    values = {k: v for k, v in values.items() if not k.startswith("loglike_")}
+    idata = az.from_dict(posterior=values, sample_stats=dict(draws.stats), posterior_attrs=attrs)
+    for name in idata.posterior.data_vars:
+        latex, unit = problem.site_label(name)
+        idata.posterior[name].attrs.update({"unit": unit, "latex": latex})
+    return idata
+
+
+def summary_vars(problem: Problem) -> list[str]:
+    """Variables in the summary table: sampled sites, all non-fixed parameters, the signal."""
+    names = list(problem.sites)
+    names += [n for n in problem.model.parameter_names if n not in names and n not in problem.fixed]
+    names.append(problem.obs_site[problem.model.signal])
+    return list(dict.fromkeys(names))
+
+
+def format_summary(summary) -> str:
+    """The summary table as text (4 significant digits)."""
+    return summary.to_string(float_format=lambda v: f"{v:.4g}")
+
+
+def diagnose(summary, idata, num_chains: int, smooth: bool = False) -> list[str]:
+    """Human-readable warnings: R-hat > 1.01, ESS < 100 per chain, divergences."""
+    msgs = []
+    rhat = summary["r_hat"] if "r_hat" in summary else None
+    if rhat is not None:
+        bad = rhat[rhat > RHAT_MAX]
+        if len(bad):
+            msgs.append("R-hat > 1.01 (chains disagree; run longer or check multimodality): "
+                        + ", ".join(f"{k}={v:.3f}" for k, v in bad.items()))
+    ess_min = ESS_MIN_PER_CHAIN * num_chains
+    for col in ("ess_bulk", "ess_tail"):
+        if col in summary:
+            low = summary[col][summary[col] < ess_min]
+            if len(low):
+                msgs.append(f"low {col.replace('_', ' ')} (< {ess_min}): "
+                            + ", ".join(f"{k}={v:.0f}" for k, v in low.items()))
+    n_div = int(np.asarray(idata.sample_stats["diverging"]).sum())
+    if n_div:
+        total = int(np.asarray(idata.sample_stats["diverging"]).size)
+        hint = ("a discontinuity in the log-density (an observable that jumps, e.g. a limit that "
+                "switches on at a mass) or strong curvature; try a higher target_accept" if smooth else
+                "with hard constraints, proposals that cross a limit end as divergences; try "
+                "[constraints] smooth = true or a higher target_accept")
+        msgs.append(f"{n_div} of {total} transitions diverged ({hint})")
+    return msgs
+
+
+def _write_text_atomic(path: Path, text: str):
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def _save_figure_atomic(fig, path: Path):
+    tmp = path.with_name(path.stem + ".tmp.png")
+    fig.savefig(tmp, dpi=110, bbox_inches="tight")
+    os.replace(tmp, path)
+
+
+def _write_outputs(out: Path, idata, summary, problem: Problem):
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from .. import plots
+
+    tmp = out / "posterior.nc.tmp"
+    idata.to_netcdf(str(tmp))
+    os.replace(tmp, out / "posterior.nc")
+    summary.to_csv(out / "summary.csv.tmp")
+    os.replace(out / "summary.csv.tmp", out / "summary.csv")
+    _write_text_atomic(out / "summary.txt", format_summary(summary) + "\n")
+    fig = plots.corner(idata, var_names=list(problem.sites))
+    _save_figure_atomic(fig, out / "corner.png")
+    plt.close(fig)
+    fig = plots.trace(idata, var_names=list(problem.sites))
+    _save_figure_atomic(fig, out / "trace.png")
+    plt.close(fig)
+
+
+def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
+        progress: bool = True, _max_blocks: int | None = None) -> FitResult:
+    """Run the NUTS fit a config describes and write its output directory.
+
+    ``config``: a TOML path or a dict (see :mod:`jaxg2.config`).  ``output`` overrides
+    ``fit.output`` (``False`` writes nothing); ``resume`` continues from the checkpoint
+    there; ``fast=None`` applies ``[fast]`` iff env ``JAXG2_FAST == "1"``.  Prints the
+    summary table; diagnostics problems are issued as :class:`SamplingWarning`.
+    """
+    import arviz as az
+
+    cfg = config_mod.load(config, fast=fast, output=output if output not in (None, False) else None)
+    problem = Problem(cfg)
+    out = None if output is False else Path(cfg.output)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        if not resume:
+            for name in ("checkpoint.npz", "checkpoint.npz.tmp"):
+                (out / name).unlink(missing_ok=True)
+    draws = run_nuts(problem, None if out is None else out / "checkpoint.npz", resume=resume,
+                     progress=progress, max_blocks=_max_blocks)
+    if not draws.complete:
+        return FitResult(idata=None, summary=None, output_dir=out, config=cfg, complete=False)
+
+    attrs = {"config": json.dumps(cfg.raw, default=str), "config_source": cfg.source,
+             "model": cfg.model.name, "scenario": cfg.scenario, "seed": int(cfg.seed),
+             "fast_mode": int(cfg.fast), "registry": json.dumps(problem.record(), default=str),
+             "versions": json.dumps(_versions()), "chain_method": draws.chain_method,
+             "n_devices": int(draws.n_devices), "smooth_constraints": int(problem.smooth),
+             "constraints": json.dumps(list(cfg.constraints)),
+             "sampled_sites": json.dumps(list(problem.sites))}
+    idata = _inference_data(problem, draws, attrs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # arviz: few-draw and constant-variable notices
+        summary = az.summary(idata, var_names=summary_vars(problem), hdi_prob=0.94, round_to="none")
+    summary.insert(0, "unit", [idata.posterior[n].attrs.get("unit", "") for n in summary.index])
+    if progress:
+        print(format_summary(summary))
+    msgs = diagnose(summary, idata, cfg.sampler["num_chains"], smooth=problem.smooth)
+    for m in msgs:
+        warnings.warn(m, SamplingWarning, stacklevel=2)
+    if out is not None:
+        _write_outputs(out, idata, summary, problem)
+    return FitResult(idata=idata, summary=summary, output_dir=out, config=cfg, warnings=msgs)

@@ -1,0 +1,250 @@
+"""The inference problem of one config: a NumPyro model and the pure functions around it.
+
+:class:`Problem` turns a validated :class:`~jaxg2.config.Config` into
+
+* ``numpyro_model(overrides=None)`` — priors, the Gaussian Δa_μ likelihood and the
+  constraint likelihoods, every parameter and observable recorded as a deterministic
+  site.  Priors by kind (site name in brackets):
+
+  ======================  ==========================================================
+  ``uniform(a, b)``       ``name ~ Uniform(a, b)``
+  ``log_uniform(a, b)``   ``log10_name ~ Uniform(log10 a, log10 b)``; ``name = 10**log10_name``
+  ``normal(μ, σ)``        ``name ~ Normal(μ, σ)``
+  ``fixed(v)``            no site; the value enters ``theta``
+  ``derived``             ``name = model.derived[name](theta)`` (deterministic site)
+  ======================  ==========================================================
+
+  Likelihood: ``log L = log N(obs[model.signal] | Δa_μ, σ)`` of the registry entry
+  ``delta_a_mu_<scenario>`` plus ``Σ_c c.log_likelihood(obs, smooth, width)`` over the
+  chosen constraints (hard: 0 / −inf; smooth: see :mod:`jaxg2.likelihood`).  A NaN
+  log-likelihood (an observable undefined at that point) counts as −inf.
+  ``overrides`` (param → value) replaces parameters by given values (no site): scans
+  use it to pin the axis parameters while the others are profiled.
+
+* ``potential(u, overrides=None)`` — −log joint in NumPyro's unconstrained space (the
+  NUTS potential); pure, jit/vmap/grad-safe.
+* ``neg_log_posterior(u, overrides=None)`` — the same without the Jacobian (the
+  search and profile objective).
+* ``constrain(u, overrides=None)`` — every site value (sampled + deterministic).
+* ``evaluate(theta)`` — observables, per-constraint allowed masks and the Δa_μ pull
+  at fully specified parameter values (no sampling machinery).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping
+
+import jax
+import jax.numpy as jnp
+import numpyro
+import numpyro.distributions as dist
+from numpyro.distributions.transforms import biject_to
+from numpyro.infer.util import constrain_fn, potential_energy
+
+from .. import experiments, likelihood
+
+try:  # JAX's jaxpr dead-code elimination (internal API; a fallback keeps working without it)
+    from jax._src.interpreters.partial_eval import dce_jaxpr as _dce_jaxpr
+except ImportError:  # pragma: no cover
+    _dce_jaxpr = None
+from ..config import Config
+
+__all__ = ["Problem"]
+
+
+class Problem:
+    """Everything the engines need from one config (see module docstring)."""
+
+    def __init__(self, cfg: Config, *, smooth: bool | None = None):
+        self.cfg = cfg
+        self.model = cfg.model
+        self.smooth = cfg.smooth if smooth is None else smooth
+        self.width = cfg.width
+        self.constraints = tuple(self.model.constraint(n) for n in cfg.constraints)
+        self.entry = experiments.get(cfg.scenario_entry)
+        self.free = cfg.free
+        self.fixed = {n: p.value for n, p in cfg.priors.items() if p.kind == "fixed"}
+        self.derived = cfg.derived
+        # observable key -> deterministic site name (prefixed only on a clash)
+        taken = set(self.model.parameter_names) | {self.site(n) for n in self.free}
+        self.obs_site = {k: (f"obs_{k}" if k in taken else k) for k in self.model.units}
+
+    # ------------------------------------------------------------------ sites
+    def site(self, name: str) -> str:
+        """Sample-site name of a free parameter (``log10_<name>`` for log-uniform priors)."""
+        return f"log10_{name}" if self.cfg.priors[name].kind == "log_uniform" else name
+
+    def site_distribution(self, name: str) -> dist.Distribution:
+        p = self.cfg.priors[name]
+        if p.kind == "uniform":
+            return dist.Uniform(p.low, p.high)
+        if p.kind == "log_uniform":
+            return dist.Uniform(math.log10(p.low), math.log10(p.high))
+        if p.kind == "normal":
+            return dist.Normal(p.loc, p.scale)
+        raise ValueError(f"parameter {name!r} has a {p.kind} prior; it has no sample site")
+
+    @property
+    def sites(self) -> tuple[str, ...]:
+        return tuple(self.site(n) for n in self.free)
+
+    def site_label(self, site: str) -> tuple[str, str]:
+        """(LaTeX label, unit) of a sample site or parameter."""
+        name = site[len("log10_"):] if site.startswith("log10_") and site not in self.model.parameter_names else site
+        if name in self.model.parameter_names:
+            par = self.model.parameter(name)
+            if name != site:
+                return rf"\log_{{10}}({par.latex}/\mathrm{{{par.unit}}})" if par.unit != "1" else rf"\log_{{10}} {par.latex}", "1"
+            return par.latex, par.unit
+        key = next((k for k, s in self.obs_site.items() if s == site), site)
+        return key.replace("_", r"\_"), self.model.units.get(key, "")
+
+    # ------------------------------------------------------------- the model
+    def theta(self, values: Mapping[str, jnp.ndarray]) -> dict[str, jnp.ndarray]:
+        """Complete parameter dict from the free parameters' values (fixed and derived added)."""
+        theta = {n: jnp.asarray(v, dtype=jnp.float64) for n, v in self.fixed.items()}
+        theta.update({n: jnp.asarray(v, dtype=jnp.float64) for n, v in values.items()})
+        shape = jnp.broadcast_shapes(*(jnp.shape(v) for v in theta.values()))
+        theta = {n: jnp.broadcast_to(v, shape) for n, v in theta.items()}
+        for n in self.derived:
+            theta[n] = self.model.derived[n](theta)
+        return {n: theta[n] for n in self.model.parameter_names}
+
+    def log_likelihood_terms(self, obs, *, smooth=None):
+        """{"delta_a_mu": ..., "<constraint>": ...} log-likelihood pieces at ``obs``."""
+        smooth = self.smooth if smooth is None else smooth
+        terms = {"delta_a_mu": likelihood.gaussian(obs[self.model.signal], self.entry.value, self.entry.sigma)}
+        for c in self.constraints:
+            terms[c.name] = c.log_likelihood(obs, smooth=smooth, width=self.width)
+        return {k: jnp.where(jnp.isnan(v), -jnp.inf, v) for k, v in terms.items()}
+
+    @property
+    def likelihood_keys(self) -> tuple[str, ...]:
+        """The observables the likelihood reads (signal, constrained observables, curve masses)."""
+        keys = [self.model.signal] + [c.observable for c in self.constraints]
+        keys += [c.mass for c in self.constraints if c.mass is not None]
+        return tuple(sorted(set(keys)))
+
+    def likelihood_observables(self, theta: Mapping[str, jnp.ndarray]) -> dict[str, jnp.ndarray]:
+        """Only the observables the likelihood needs, with the rest pruned from the graph.
+
+        ``model.observables`` computes everything; tracing it once and removing the
+        equations that do not feed :attr:`likelihood_keys` (``dce_jaxpr``) makes the
+        sampler's potential — compiled into the NUTS, optimiser and init programs —
+        as small as the likelihood allows (for lmu_ltau it halves the compile time).
+        Values are identical to ``model.observables(theta)[k]``.
+        """
+        if _dce_jaxpr is None:  # pragma: no cover - JAX without the internal DCE pass
+            obs = self.model.observables(theta)
+            return {k: obs[k] for k in self.likelihood_keys}
+        names = tuple(sorted(theta))
+        leaves = [jnp.asarray(theta[n]) for n in names]
+        spec = (names, tuple((v.shape, v.dtype) for v in leaves))
+        cache = self.__dict__.setdefault("_dce_cache", {})
+        if spec not in cache:
+            keys = self.likelihood_keys
+
+            def f(*xs):
+                obs = self.model.observables(dict(zip(names, xs)))
+                return [jnp.asarray(obs[k], dtype=jnp.float64) for k in keys]
+
+            closed = jax.make_jaxpr(f)(*[jax.ShapeDtypeStruct(v.shape, v.dtype) for v in leaves])
+            jaxpr, _ = _dce_jaxpr(closed.jaxpr, [True] * len(keys), instantiate=True)
+            cache[spec] = (jaxpr, closed.consts)
+        jaxpr, consts = cache[spec]
+        return dict(zip(self.likelihood_keys, jax.core.eval_jaxpr(jaxpr, consts, *leaves)))
+
+    def numpyro_model(self, overrides: Mapping[str, jnp.ndarray] | None = None, record: bool = True):
+        """The NumPyro model (see module docstring).  ``record=False`` — used while
+        sampling and optimising — computes only the observables the likelihood needs and
+        records none; ``record=True`` records every parameter and observable."""
+        overrides = overrides or {}
+        values = {}
+        for n in self.free:
+            if n in overrides:
+                values[n] = overrides[n]
+                continue
+            v = numpyro.sample(self.site(n), self.site_distribution(n))
+            values[n] = 10.0 ** v if self.cfg.priors[n].kind == "log_uniform" else v
+        for n, v in overrides.items():
+            values[n] = v
+        theta = self.theta(values)
+        if not record:
+            obs = self.likelihood_observables(theta)
+        else:
+            for n in self.model.parameter_names:
+                if n not in self.free or self.site(n) != n or n in overrides:
+                    numpyro.deterministic(n, theta[n])
+            obs = self.model.observables(theta)
+            for k, v in obs.items():
+                numpyro.deterministic(self.obs_site[k], v)
+        for k, v in self.log_likelihood_terms(obs).items():
+            numpyro.factor(f"loglike_{k}", v)
+
+    def potential(self, u, overrides=None):
+        """−log p(u) (posterior in unconstrained space, with Jacobians), NUTS's potential."""
+        return potential_energy(self.numpyro_model, (), {"overrides": overrides, "record": False}, u)
+
+    def neg_log_posterior(self, u, overrides=None):
+        """−log p(x(u)): the posterior density in the *prior's own* coordinates (sites as
+        sampled, e.g. log10 m), i.e. the potential without the Jacobian of the map u → x.
+        The optimisers' objective: flat directions stay flat instead of being pulled to
+        the centre of the prior box by the Jacobian."""
+        ldj = 0.0
+        for n in self.free:
+            if overrides is not None and n in overrides:
+                continue
+            site = self.site(n)
+            t = biject_to(self.site_distribution(n).support)
+            ldj = ldj + jnp.sum(t.log_abs_det_jacobian(u[site], t(u[site])))
+        return self.potential(u, overrides) + ldj
+
+    def constrain(self, u, overrides=None) -> dict:
+        """Constrained values of every site (parameters and observables) at ``u``."""
+        return constrain_fn(self.numpyro_model, (), {"overrides": overrides}, u, return_deterministic=True)
+
+    def prior_draws(self, key, n: int, names=None) -> dict[str, jnp.ndarray]:
+        """``n`` prior draws of the free parameters' sites, in unconstrained space."""
+        names = self.free if names is None else names
+        out = {}
+        for k, name in zip(jax.random.split(key, max(len(names), 1)), names):
+            d = self.site_distribution(name)
+            out[self.site(name)] = biject_to(d.support).inv(d.sample(k, (n,)))
+        return out
+
+    def box_coordinates(self, theta: Mapping[str, jnp.ndarray]) -> jnp.ndarray:
+        """Free parameters mapped to prior-box units (log for log-uniform; σ/4 for normal), last axis."""
+        cols = []
+        for n in self.free:
+            p, x = self.cfg.priors[n], jnp.asarray(theta[n])
+            if p.kind == "uniform":
+                cols.append((x - p.low) / (p.high - p.low))
+            elif p.kind == "log_uniform":
+                cols.append(jnp.log(x / p.low) / math.log(p.high / p.low))
+            else:
+                cols.append((x - p.loc) / (4.0 * p.scale))
+        return jnp.stack(cols, axis=-1)
+
+    # ---------------------------------------------------------- evaluation
+    def evaluate(self, theta: Mapping[str, jnp.ndarray]) -> dict:
+        """Observables, per-constraint allowed masks (hard) and the Δa_μ pull at ``theta``.
+
+        Returns ``{"observables": {...}, "allowed": {constraint: bool}, "pull": (Δa − Δa_exp)/σ,
+        "log_likelihood": total (hard or smooth as the problem)}``.
+        """
+        obs = self.model.observables(theta)
+        allowed = {c.name: c.satisfied(obs) for c in self.constraints}
+        pull = (obs[self.model.signal] - self.entry.value) / self.entry.sigma
+        total = sum(self.log_likelihood_terms(obs).values())
+        return {"observables": obs, "allowed": allowed, "pull": pull, "log_likelihood": total}
+
+    def record(self) -> dict:
+        """Provenance: the registry entries this problem uses (for output attributes)."""
+        entries = {self.entry.name: self.entry.provenance()}
+        for c in self.constraints:
+            if c.entry is not None:
+                entries[c.entry] = experiments.get(c.entry).provenance()
+            else:
+                entries[f"theory:{c.name}"] = {"limit": c.limit, "note": c.note}
+        return {"registry_version": experiments.registry_version(), "entries": entries}

@@ -1,0 +1,192 @@
+"""Figures: corner and trace plots of a fit, Δa_μ maps of a scan.
+
+Matplotlib only; the physics and inference code never imports this module (the
+fit and scan writers import it lazily when they save PNGs).
+
+* :func:`corner` — 1-D histograms on the diagonal, 2-D histograms (with the 68% and
+  95% highest-density contours) below it, for the posterior variables of an
+  InferenceData.
+* :func:`trace` — per variable: per-chain histogram and the chain traces, divergent
+  transitions marked.
+* :func:`scan_map` — the form of the papers' figures: the Δa_μ 1σ (dark) and 2σ
+  (light) bands of a 2-D scan, each constraint's excluded region shaded and
+  outlined (1-D scans: Δa_μ against the axis with the band and the excluded
+  intervals).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["corner", "trace", "scan_map"]
+
+
+def _plt():
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
+        try:
+            import matplotlib.pyplot  # noqa: F401
+        except ImportError:  # no display
+            matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _label(da) -> str:
+    latex, unit = da.attrs.get("latex"), da.attrs.get("unit", "")
+    text = f"${latex}$" if latex else da.name
+    return f"{text} [{unit}]" if unit and unit != "1" else text
+
+
+def _default_vars(idata) -> list[str]:
+    import json
+
+    try:
+        sites = json.loads(idata.posterior.attrs.get("sampled_sites", "null"))
+    except ValueError:
+        sites = None
+    if sites:
+        return sites
+    return [v for v in idata.posterior.data_vars if idata.posterior[v].ndim == 2][:6]
+
+
+def _hdi_levels(h: np.ndarray, probs=(0.95, 0.68)) -> list[float]:
+    """Density thresholds enclosing ``probs`` of the mass of histogram ``h``."""
+    flat = np.sort(h.ravel())[::-1]
+    cum = np.cumsum(flat) / max(flat.sum(), 1e-300)
+    return sorted({float(flat[min(np.searchsorted(cum, p), flat.size - 1)]) for p in probs})
+
+
+def _smooth2d(h: np.ndarray, passes: int = 2) -> np.ndarray:
+    """Binomial [1, 2, 1]/4 smoothing along both axes (for readable density contours)."""
+    for _ in range(passes):
+        for axis in (0, 1):
+            p = np.pad(h, [(1, 1) if a == axis else (0, 0) for a in (0, 1)], mode="edge")
+            sl = lambda a, b: tuple(slice(a, p.shape[axis] - b) if ax == axis else slice(None) for ax in (0, 1))  # noqa: E731
+            h = 0.25 * p[sl(0, 2)] + 0.5 * p[sl(1, 1)] + 0.25 * p[sl(2, 0)]
+    return h
+
+
+def corner(idata, var_names=None, bins: int = 30):
+    """Corner plot of ``var_names`` (default: the sampled sites) of ``idata.posterior``."""
+    plt = _plt()
+    post = idata.posterior
+    names = list(var_names) if var_names is not None else _default_vars(idata)
+    data = [np.asarray(post[n]).reshape(-1) for n in names]
+    k = len(names)
+    fig, axes = plt.subplots(k, k, figsize=(2.4 * k + 0.6, 2.4 * k + 0.6), squeeze=False)
+    for i in range(k):
+        for j in range(k):
+            ax = axes[i, j]
+            if j > i:
+                ax.set_visible(False)
+                continue
+            if i == j:
+                ax.hist(data[i], bins=bins, histtype="step", color="C0", density=True)
+                lo, mid, hi = np.percentile(data[i], [16, 50, 84])
+                for v in (lo, mid, hi):
+                    ax.axvline(v, color="C0", ls="--" if v != mid else "-", lw=0.8)
+                ax.set_yticks([])
+            else:
+                h, xe, ye = np.histogram2d(data[j], data[i], bins=bins)
+                ax.hist2d(data[j], data[i], bins=[xe, ye], cmap="Blues")
+                h = _smooth2d(h)
+                levels = _hdi_levels(h)
+                if len(levels) > 1 and levels[0] < levels[-1]:
+                    xc, yc = 0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1])
+                    ax.contour(xc, yc, h.T, levels=levels, colors="k", linewidths=0.8)
+            if i == k - 1:
+                ax.set_xlabel(_label(post[names[j]]))
+            else:
+                ax.set_xticklabels([])
+            if j == 0 and i != j:
+                ax.set_ylabel(_label(post[names[i]]))
+            elif j != 0:
+                ax.set_yticklabels([])
+    fig.tight_layout()
+    return fig
+
+
+def trace(idata, var_names=None, bins: int = 30):
+    """Trace plot: per-chain histograms (left) and traces (right); divergences as ticks."""
+    plt = _plt()
+    post = idata.posterior
+    names = list(var_names) if var_names is not None else _default_vars(idata)
+    div = None
+    if hasattr(idata, "sample_stats") and "diverging" in idata.sample_stats:
+        div = np.asarray(idata.sample_stats["diverging"]).astype(bool)
+    fig, axes = plt.subplots(len(names), 2, figsize=(10, 2.2 * len(names) + 0.4), squeeze=False,
+                             gridspec_kw={"width_ratios": [1, 2.5]})
+    for row, n in enumerate(names):
+        x = np.asarray(post[n])
+        x = x.reshape(x.shape[0], x.shape[1], -1)[..., 0]
+        for c in range(x.shape[0]):
+            axes[row, 0].hist(x[c], bins=bins, histtype="step", density=True, color=f"C{c % 10}")
+            axes[row, 1].plot(x[c], lw=0.5, color=f"C{c % 10}", alpha=0.8)
+            if div is not None and div[c].any():
+                d = np.nonzero(div[c])[0]
+                axes[row, 1].plot(d, np.full(d.size, np.min(x)), "|", color="red", ms=8)
+        axes[row, 0].set_xlabel(_label(post[n]))
+        axes[row, 0].set_yticks([])
+        axes[row, 1].set_ylabel(_label(post[n]))
+    axes[-1, 1].set_xlabel("draw")
+    fig.tight_layout()
+    return fig
+
+
+def scan_map(scan_result, ax=None):
+    """The Δa_μ 1σ/2σ bands and every constraint's excluded region of a scan."""
+    plt = _plt()
+    r = scan_result
+    fig = None
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 5.0))
+    else:
+        fig = ax.figure
+    pull = np.abs(np.asarray(r.pull))
+    hatches = ["//", "\\\\", "||", "--", "xx", "..", "++", "oo"]
+    if r.y is None:
+        x = np.asarray(r.x_values)
+        sig = np.asarray(r.observables[r.signal])
+        ax.plot(x, sig, color="k", label=f"model {r.signal}")
+        ax.axhspan(r.signal_value - 2 * r.signal_sigma, r.signal_value + 2 * r.signal_sigma, color="C1", alpha=0.2,
+                   label=r"$\Delta a_\mu$ 2$\sigma$")
+        ax.axhspan(r.signal_value - r.signal_sigma, r.signal_value + r.signal_sigma, color="C1", alpha=0.4,
+                   label=r"$\Delta a_\mu$ 1$\sigma$")
+        for i, (name, ok) in enumerate(r.allowed.items()):
+            bad = ~np.asarray(ok, dtype=bool)
+            if bad.any():
+                ax.fill_between(x, 0, 1, where=bad, transform=ax.get_xaxis_transform(), alpha=0.25,
+                                color=f"C{(i + 2) % 10}", hatch=hatches[i % len(hatches)], label=f"{name} excluded")
+        ax.set_xscale("log" if r.x_log else "linear")
+        ax.set_xlabel(r.x_label)
+        ax.set_ylabel(r.signal)
+    else:
+        X, Y = np.meshgrid(np.asarray(r.x_values), np.asarray(r.y_values), indexing="ij")
+        if np.isfinite(pull).any() and pull.min() <= 2:
+            ax.contourf(X, Y, pull, levels=[0, 1, 2], colors=["#e6550d", "#fdae6b"], alpha=0.8)
+        from matplotlib.patches import Patch
+
+        handles = [Patch(color="#e6550d", label=r"$\Delta a_\mu$ 1$\sigma$"),
+                   Patch(color="#fdae6b", label=r"$\Delta a_\mu$ 2$\sigma$")]
+        for i, (name, ok) in enumerate(r.allowed.items()):
+            bad = (~np.asarray(ok, dtype=bool)).astype(float)
+            if not bad.any():
+                continue
+            color = f"C{(i + 2) % 10}"
+            ax.contourf(X, Y, bad, levels=[0.5, 1.5], colors=[color], alpha=0.25, hatches=[hatches[i % len(hatches)]])
+            if bad.min() < 0.5:
+                ax.contour(X, Y, bad, levels=[0.5], colors=[color], linewidths=1.2)
+            handles.append(Patch(facecolor=color, alpha=0.4, hatch=hatches[i % len(hatches)], label=f"{name} excluded"))
+        ax.set_xscale("log" if r.x_log else "linear")
+        ax.set_yscale("log" if r.y_log else "linear")
+        ax.set_xlabel(r.x_label)
+        ax.set_ylabel(r.y_label)
+        ax.legend(handles=handles, fontsize=7, loc="best")
+    if r.y is None:
+        ax.legend(fontsize=7, loc="best")
+    ax.set_title(f"{r.model} — Δa_μ scenario {r.scenario}", fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,79 @@
+"""The `jaxg2` command: models, show, fit/search/scan on the toy model, errors → status 2."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from jaxg2 import cli
+
+from test_infer_problem import TOY
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+
+TOML = """
+[fit]
+model = "test_infer_problem:TOY"
+scenario = "2021"
+output = "{out}"
+[sampler]
+num_warmup = 40
+num_samples = 40
+num_chains = 2
+checkpoint_every = 20
+init_steps = 20
+[search]
+num_starts = 16
+num_steps = 60
+learning_rate = 0.1
+[scan]
+x = {{ name = "m", low = 1e-3, high = 1.0, num = 6, log = true }}
+y = {{ name = "a", low = -4, high = 6, num = 5 }}
+"""
+
+
+def test_show_prints_every_observable_with_units(capsys):
+    assert cli.main(["show", "test_infer_problem:TOY", "--point", "BP2", "--set", "a=1.5"]) == 0
+    out = capsys.readouterr().out
+    obs = TOY.observables({"a": 1.5, "m": 0.01, "k": 1.0})
+    for k, v in obs.items():
+        line = next(l for l in out.splitlines() if l.split()[:1] == [k])
+        assert float(line.split()[1]) == np.float64(f"{float(v):.6g}")
+        assert line.split()[2] == TOY.units[k]
+    assert "meg" in out and "allowed" in out
+    assert cli.main(["show", "test_infer_problem:TOY", "--point", "BP7"]) == 2
+    assert "no benchmark 'BP7'" in capsys.readouterr().err
+    assert cli.main(["show", "test_infer_problem:TOY", "--set", "zz=1"]) == 2
+    assert "expected NAME=VALUE" in capsys.readouterr().err
+    assert cli.main(["show", "no_such_model"]) == 2
+
+
+def test_models_console_script():
+    env = dict(os.environ, PYTHONPATH=str(TESTS))
+    out = subprocess.run([sys.executable, "-m", "jaxg2.cli", "models"], capture_output=True, text=True,
+                         cwd=ROOT, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "lmu_ltau" in out.stdout and "reference:" in out.stdout
+
+
+def test_fit_search_scan_commands(tmp_path, capsys):
+    cfg = tmp_path / "toy.toml"
+    out = tmp_path / "run"
+    cfg.write_text(TOML.format(out=out))
+    assert cli.main(["fit", str(cfg), "--quiet", "--fast"]) == 0       # no [fast] table: unchanged
+    text = capsys.readouterr()
+    assert "wrote" in text.out and (out / "posterior.nc").exists() and (out / "corner.png").exists()
+    assert "low ess" in text.err                                        # 80 draws: warned, once
+    assert text.err.count("low ess bulk") == 1
+    # --resume of a finished run rewrites the outputs from the checkpoint
+    assert cli.main(["fit", str(cfg), "--quiet", "--resume", "--output", str(tmp_path / "run")]) == 0
+    capsys.readouterr()
+    assert cli.main(["search", str(cfg)]) == 0
+    text = capsys.readouterr().out
+    assert "model evaluations" in text and (out / "search" / "points.csv").exists()
+    assert cli.main(["scan", str(cfg)]) == 0
+    text = capsys.readouterr().out
+    assert "30 grid points" in text and (out / "scan" / "scan.png").exists()

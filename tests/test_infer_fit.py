@@ -1,0 +1,109 @@
+"""NUTS fits: a posterior with a known answer, the output directory, resume == uninterrupted."""
+
+import json
+import math
+import warnings
+
+import arviz as az
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import jaxg2
+from jaxg2 import config, experiments
+from jaxg2.infer import Problem, ResumeError, SamplingWarning
+from jaxg2.infer.fit import _constrained, diagnose
+from jaxg2.infer.nuts import run_nuts
+
+from test_infer_problem import A_SCALE, BR_SCALE, toy_config
+
+
+def test_known_answer_gaussian_posterior(tmp_path):
+    """Δa_μ = a·1e-9 with a flat prior on a ∈ (−10, 10): the posterior of a is
+    N(Δa_exp/1e-9, σ/1e-9) = N(2.51, 0.59); log10 m keeps its U(−3, 0) prior."""
+    cfg = toy_config(constraints={"use": []},
+                     sampler={"num_warmup": 300, "num_samples": 1000, "num_chains": 2, "checkpoint_every": 500})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplingWarning)
+        res = jaxg2.fit(cfg, output=tmp_path / "run", fast=False, progress=False)
+    e = experiments.get("delta_a_mu_2021")
+    a = np.asarray(res.idata.posterior["a"])
+    assert a.shape == (2, 1000)
+    assert np.mean(a) == pytest.approx(e.value / A_SCALE, abs=0.06)        # MC error ≈ 0.02
+    assert np.std(a) == pytest.approx(e.sigma / A_SCALE, rel=0.08)
+    lm = np.asarray(res.idata.posterior["log10_m"]).ravel()
+    assert np.mean(lm) == pytest.approx(-1.5, abs=0.1) and np.std(lm) == pytest.approx(3 / math.sqrt(12), rel=0.1)
+    # every observable is recorded, equal to the model evaluated at the draws
+    post = res.idata.posterior
+    np.testing.assert_allclose(post["delta_a_mu"], a * A_SCALE, rtol=1e-14)
+    np.testing.assert_allclose(post["m"], 10 ** np.asarray(post["log10_m"]), rtol=1e-13)
+    np.testing.assert_allclose(post["coupling"], 0.5 * np.asarray(post["m"]), rtol=1e-14)
+    assert post["m"].attrs["unit"] == "GeV"
+
+    # the output directory
+    out = res.output_dir
+    for name in ("posterior.nc", "summary.csv", "summary.txt", "corner.png", "trace.png", "checkpoint.npz"):
+        assert (out / name).stat().st_size > 0, name
+    assert not list(out.glob("*.tmp*"))
+    back = az.from_netcdf(out / "posterior.nc")
+    np.testing.assert_array_equal(np.asarray(back.posterior["a"]), a)
+    attrs = back.posterior.attrs
+    assert attrs["seed"] == 0 and attrs["scenario"] == "2021"
+    assert json.loads(attrs["config"])["fit"]["model"] == "toy"
+    reg = json.loads(attrs["registry"])
+    assert reg["registry_version"] == experiments.registry_version()
+    assert reg["entries"]["delta_a_mu_2021"]["value"] == e.value
+    assert {"jax", "numpyro", "arviz", "jaxg2"} <= set(json.loads(attrs["versions"]))
+    assert set(back.sample_stats.data_vars) >= {"diverging", "lp", "energy", "n_steps", "step_size"}
+    summary = pd.read_csv(out / "summary.csv", index_col=0)
+    assert {"mean", "sd", "hdi_3%", "hdi_97%", "ess_bulk", "ess_tail", "r_hat", "unit"} <= set(summary.columns)
+    assert summary.loc["a", "r_hat"] < 1.01 and summary.loc["a", "mean"] == pytest.approx(np.mean(a), rel=1e-6)
+
+
+def test_hard_limit_truncates_and_resume_equals_uninterrupted(tmp_path):
+    """The MEG II limit BR < 3.1e-13 caps a at 3.1 (hard): every draw obeys it and the
+    posterior is the truncated normal.  Interrupting after 3 blocks and resuming gives
+    exactly the draws of the uninterrupted run."""
+    cfg = config.load(toy_config(sampler={"num_warmup": 150, "num_samples": 500, "num_chains": 2,
+                                          "checkpoint_every": 100}), fast=False)
+    problem = Problem(cfg)
+    full = run_nuts(problem, tmp_path / "full.npz", progress=False)
+    assert full.complete
+    ck = tmp_path / "part.npz"
+    part = run_nuts(problem, ck, progress=False, max_blocks=3)          # warmup 100+50, sampling 100
+    assert not part.complete and part.iterations_done == 250
+    resumed = run_nuts(problem, ck, resume=True, progress=False)
+    assert resumed.complete
+    for k in full.z:
+        np.testing.assert_array_equal(resumed.z[k], full.z[k])
+    for k in full.stats:
+        np.testing.assert_array_equal(resumed.stats[k], full.stats[k])
+
+    values = _constrained(problem, full.z)
+    a = values["a"].ravel()
+    limit = experiments.get("meg2_2024_mu_e_gamma").limit / BR_SCALE
+    assert a.max() <= limit
+    e = experiments.get("delta_a_mu_2021")
+    mu, sd = e.value / A_SCALE, e.sigma / A_SCALE
+    tn = stats.truncnorm((-10 - mu) / sd, (limit - mu) / sd, loc=mu, scale=sd)
+    assert np.mean(a) == pytest.approx(tn.mean(), abs=0.06)
+    assert np.std(a) == pytest.approx(tn.std(), rel=0.12)
+
+    # a checkpoint from another configuration is refused
+    other = Problem(config.load(toy_config(fit={"model": cfg.model, "scenario": "2021", "seed": 1},
+                                           sampler=dict(cfg.sampler)), fast=False))
+    with pytest.raises(ResumeError, match="different configuration"):
+        run_nuts(other, ck, resume=True, progress=False)
+
+
+def test_diagnostics_warn_on_rhat_ess_divergences():
+    summary = pd.DataFrame({"r_hat": [1.0, 1.05], "ess_bulk": [900.0, 40.0], "ess_tail": [800.0, 900.0]},
+                           index=["good", "bad"])
+    idata = az.from_dict(posterior={"good": np.zeros((2, 5)), "bad": np.zeros((2, 5))},
+                         sample_stats={"diverging": np.array([[0, 1, 0, 0, 0], [0, 0, 0, 0, 1]], bool)})
+    msgs = diagnose(summary, idata, num_chains=2)
+    assert any("R-hat > 1.01" in m and "bad=1.050" in m for m in msgs)
+    assert any("low ess bulk" in m and "bad=40" in m for m in msgs)
+    assert any("2 of 10 transitions diverged" in m for m in msgs)
+    assert not any("good" in m for m in msgs)
