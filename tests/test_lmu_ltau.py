@@ -207,8 +207,12 @@ def test_trident_contact_limit():
 
 def test_babar_observable_window(cheap_obs):
     f = jax.jit(lambda th: MODEL.observables(th, keys=())["babar_g_prime"])
-    assert float(f(_theta(g=1e-3, mz=0.1))) == 0.0
-    assert float(f(_theta(g=1e-3, mz=0.3))) == 1e-3
+    assert float(f(_theta(g=1e-3, mz=0.1))) < 1e-3 * 1e-15          # outside: nothing
+    assert float(f(_theta(g=1e-3, mz=0.3))) == pytest.approx(1e-3, rel=1e-7)  # inside: g′
+    assert float(f(_theta(g=1e-3, mz=0.212))) == pytest.approx(0.5e-3, rel=1e-3)  # edge: half
+    # continuous and differentiable across the edge (no jump for NUTS)
+    g = jax.grad(lambda m: MODEL.observables(_theta(g=1e-3, mz=m), keys=())["babar_g_prime"])(0.212)
+    assert jnp.isfinite(g) and float(g) > 0
 
 
 # --- viable window (2021 scenario) -------------------------------------------------------------
