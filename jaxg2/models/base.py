@@ -106,6 +106,9 @@ class Constraint:
     limit: float | None = None
     default: bool = True
     note: str = ""
+    family: str = "model"
+    source: str = ""
+    year: int | None = None
 
     def __post_init__(self):
         if self.kind not in CONSTRAINT_KINDS:
@@ -117,6 +120,11 @@ class Constraint:
 
     def registry_entry(self) -> experiments.Entry | None:
         return None if self.entry is None else experiments.get(self.entry)
+
+    def provenance(self) -> tuple[str, int | None]:
+        """(source, year) of the limit: the registry entry's, else the constraint's own."""
+        e = self.registry_entry()
+        return (e.source, e.year) if e is not None else (self.source, self.year)
 
     def value(self, obs: Mapping[str, jnp.ndarray]):
         x = obs[self.observable]
@@ -176,7 +184,16 @@ class Model:
     benchmarks: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     signal: str = "delta_a_mu"
     derived: Mapping[str, Callable[[Mapping[str, jnp.ndarray]], jnp.ndarray]] = field(default_factory=dict)
+    couplings: Callable[[Mapping[str, jnp.ndarray]], dict] | None = None
+    coupling_sections: tuple[str, ...] = ()
 
+    # ``couplings``/``coupling_sections``: what the model couples to, in the generic
+    # sections of :mod:`jaxg2.constraints` (static tuple of the sections provided, and a
+    # pure function theta -> {section: {key: array}}).  Every constraint family that
+    # applies adds its observables (to ``observables``/``units``) and its constraints
+    # (after the model's own, ``family`` set) — see ``__post_init__``.  The model's own
+    # observables function stays available as ``own_observables``.
+    #
     # ``derived``: parameters a config may ask to be *computed* from the others
     # instead of sampled (``y = { prior = "derived" }``), e.g. a Yukawa fixed by the
     # relic density.  Each function takes the other parameters and returns the value.
@@ -189,6 +206,43 @@ class Model:
             missing = set(names) - set(point)
             if missing:
                 raise ValueError(f"model {self.name!r}: benchmark {bp!r} lacks {sorted(missing)}")
+        object.__setattr__(self, "own_observables", self.observables)
+        object.__setattr__(self, "families", ())
+        if self.coupling_sections:
+            self._attach_library()
+
+    def _attach_library(self):
+        """Add the observables and constraints of every applicable constraint family."""
+        from ..constraints import families_for, library_observables
+
+        if self.couplings is None:
+            raise ValueError(f"model {self.name!r} declares coupling sections but no couplings function")
+        fams = families_for(self.coupling_sections)
+        own, couplings = self.observables, self.couplings
+        units = dict(self.units)
+        cons = list(self.constraints)
+        taken = {c.name for c in cons}
+        for f in fams:
+            clash = set(f.units) & set(units)
+            if clash:
+                raise ValueError(f"model {self.name!r}: family {f.name!r} observables {sorted(clash)} clash")
+            units.update(f.units)
+            for c in f.constraints:
+                if c.name in taken:
+                    raise ValueError(f"model {self.name!r}: constraint name {c.name!r} used twice")
+                taken.add(c.name)
+                cons.append(c)
+
+        def observables(theta, **kwargs):
+            obs = own(theta, **kwargs)
+            obs.update(library_observables(couplings(theta), fams))
+            return obs
+
+        observables.__doc__ = own.__doc__
+        object.__setattr__(self, "observables", observables)
+        object.__setattr__(self, "units", units)
+        object.__setattr__(self, "constraints", tuple(cons))
+        object.__setattr__(self, "families", fams)
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
