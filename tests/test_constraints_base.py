@@ -26,7 +26,7 @@ def _toy_model(sections=("light_vector",)):
         observables=lambda th: {"delta_a_mu": th["g"] ** 2},
         units={"delta_a_mu": "1"},
         constraints=(Constraint("own", "delta_a_mu", "upper", limit=1.0, note="toy"),),
-        couplings=lambda th: {"light_vector": {"mass": jnp.asarray(0.01), "mu": th["g"]}},
+        couplings=lambda th, obs: {"light_vector": {"mass": jnp.asarray(0.01), "mu": th["g"]}},
         coupling_sections=sections,
     )
 

@@ -184,12 +184,13 @@ class Model:
     benchmarks: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     signal: str = "delta_a_mu"
     derived: Mapping[str, Callable[[Mapping[str, jnp.ndarray]], jnp.ndarray]] = field(default_factory=dict)
-    couplings: Callable[[Mapping[str, jnp.ndarray]], dict] | None = None
+    couplings: Callable[[Mapping[str, jnp.ndarray], Mapping[str, jnp.ndarray]], dict] | None = None
     coupling_sections: tuple[str, ...] = ()
 
     # ``couplings``/``coupling_sections``: what the model couples to, in the generic
     # sections of :mod:`jaxg2.constraints` (static tuple of the sections provided, and a
-    # pure function theta -> {section: {key: array}}).  Every constraint family that
+    # pure function (theta, own_observables) -> {section: {key: array}}; it receives the
+    # model's own observables so that nothing is computed twice).  Every constraint family that
     # applies adds its observables (to ``observables``/``units``) and its constraints
     # (after the model's own, ``family`` set) — see ``__post_init__``.  The model's own
     # observables function stays available as ``own_observables``.
@@ -235,7 +236,7 @@ class Model:
 
         def observables(theta, **kwargs):
             obs = own(theta, **kwargs)
-            obs.update(library_observables(couplings(theta), fams))
+            obs.update(library_observables(couplings(theta, obs), fams))
             return obs
 
         observables.__doc__ = own.__doc__
