@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("model", help="model name (see `jaxg2 models`) or package.module:ATTR")
     sh.add_argument("--point", help="benchmark point name (default: the model's first, else prior centres)")
     sh.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE", help="override parameter values")
+    sh.add_argument("--constraints", action="store_true",
+                    help="one table of every constraint: value, limit, allowed/excluded, family, source and year")
     return p
 
 
@@ -103,7 +105,9 @@ def _cmd_show(args):
     print("observables:")
     for k, v in obs.items():
         print(f"  {k:24s} {fmt(v):>14s}  {m.units.get(k, '?')}")
-    if m.constraints:
+    if args.constraints:
+        print(constraint_table(m, obs))
+    elif m.constraints:
         print("constraints (hard):")
         for c in m.constraints:
             tag = "" if c.default else " (not default)"
@@ -112,6 +116,40 @@ def _cmd_show(args):
                 continue
             ok = bool(np.all(np.asarray(c.satisfied(obs))))
             print(f"  {c.name:24s} {'allowed ' if ok else 'EXCLUDED'}  {c.observable} vs {c.kind} {fmt(c.bound(obs))}{tag}")
+
+
+def constraint_table(m, obs) -> str:
+    """Every constraint of model ``m`` at observables ``obs``: one row each with the
+    compared value, the limit, allowed/EXCLUDED (hard form), family, source and year.
+    Library constraints on coupling ratios show r = (couplings)/(limit) against 1."""
+    import numpy as np
+
+    def num(v):
+        v = np.asarray(v)
+        return np.array2string(v, precision=3) if v.ndim else f"{float(v):.4g}"
+
+    rows = [("constraint", "value", "limit", "status", "family", "source (year)")]
+    for c in m.constraints:
+        src, year = c.provenance()
+        prov = f"{src} ({year})" if year else (src or ("theory" if c.entry is None else ""))
+        e = c.registry_entry()
+        if e is not None and e.extra.get("unverified"):
+            prov += " [UNVERIFIED]"
+        if c.observable not in obs or (c.mass is not None and c.mass not in obs):
+            rows.append((c.name, "n/a", "", "n/a", c.family, prov))
+            continue
+        ok = bool(np.all(np.asarray(c.satisfied(obs))))
+        status = ("allowed" if ok else "EXCLUDED") + ("" if c.default else " (off)")
+        kind = {"upper": "< ", "lower": "> ", "curve": "< ", "interval": "in ", "gaussian": "~ "}[c.kind]
+        bound = c.bound(obs)
+        if c.kind == "gaussian":
+            bound_s = f"{num(bound)} ± {c.registry_entry().sigma:.3g}"
+        else:
+            bound_s = num(bound)
+        rows.append((c.name, num(c.value(obs)), kind + bound_s, status, c.family, prov))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = ["  ".join(r[i].ljust(widths[i]) for i in range(5)) + "  " + r[5] for r in rows]
+    return "\n".join(lines[:1] + ["-" * len(lines[0])] + lines[1:])
 
 
 def main(argv=None) -> int:

@@ -173,6 +173,15 @@ def fast_mode(fast: bool | None) -> bool:
     return os.environ.get("JAXG2_FAST") == "1" if fast is None else bool(fast)
 
 
+def constraint_names_by_family(model: Model) -> str:
+    """The model's constraint names grouped by family, for one-line error messages:
+    ``model: a, b; light_vector_visible: NA64_..., ...``."""
+    groups: dict[str, list[str]] = {}
+    for c in model.constraints:
+        groups.setdefault(c.family, []).append(c.name)
+    return "; ".join(f"{fam}: {', '.join(names)}" for fam, names in groups.items()) or "none"
+
+
 def _type_name(v) -> str:
     return f"{type(v).__name__} {v!r}"
 
@@ -398,7 +407,7 @@ def load(config, *, fast: bool | None = None, output=None) -> Config:
         for u in use:
             if u not in known:
                 raise ConfigError("constraints.use", f"model {model.name!r} has no constraint {u!r}; "
-                                                     f"it has {', '.join(known) or 'none'}")
+                                                     f"it has {constraint_names_by_family(model)}")
         names = tuple(dict.fromkeys(use))
     else:
         names = tuple(c.name for c in model.constraints if c.default)

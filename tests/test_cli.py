@@ -77,3 +77,17 @@ def test_fit_search_scan_commands(tmp_path, capsys):
     assert cli.main(["scan", str(cfg)]) == 0
     text = capsys.readouterr().out
     assert "30 grid points" in text and (out / "scan" / "scan.png").exists()
+
+
+def test_show_constraints_table_has_one_row_per_constraint(capsys):
+    assert cli.main(["show", "test_infer_problem:TOY", "--point", "BP2", "--constraints"]) == 0
+    out = capsys.readouterr().out
+    rows = {l.split()[0]: l for l in out.splitlines() if l.split()[:1] in (["meg"], ["pert"])}
+    assert set(rows) == {"meg", "pert"}
+    obs = TOY.observables(TOY.benchmark("BP2"))
+    from jaxg2 import experiments
+
+    meg_ok = float(obs["br_mu_e_gamma"]) <= experiments.get("meg2_2024_mu_e_gamma").limit
+    assert ("allowed" if meg_ok else "EXCLUDED") in rows["meg"]
+    assert "arXiv:" in rows["meg"] and "(2024)" in rows["meg"]      # registry provenance
+    assert "theory" in rows["pert"] and "(off)" in rows["pert"]      # a theoretical, non-default bound

@@ -245,6 +245,9 @@ class Problem:
         for c in self.constraints:
             if c.entry is not None:
                 entries[c.entry] = experiments.get(c.entry).provenance()
+            elif c.family != "model":
+                entries[f"{c.family}:{c.name}"] = {"limit": c.limit, "source": c.source, "year": c.year,
+                                                   "note": c.note}
             else:
                 entries[f"theory:{c.name}"] = {"limit": c.limit, "note": c.note}
         return {"registry_version": experiments.registry_version(), "entries": entries}
