@@ -17,6 +17,8 @@ the :class:`Family` interface.  Family modules (imported on first use):
 * :mod:`.astrophysics` — white-dwarf cooling, SN1987A.
 """
 
-from .base import SECTIONS, Family, all_families, families_for, library_observables
+from .base import (FERMION_CHARGES, SECTIONS, Family, all_families, dark_photon_couplings, families_for,
+                   library_observables)
 
-__all__ = ["SECTIONS", "Family", "all_families", "families_for", "library_observables"]
+__all__ = ["SECTIONS", "FERMION_CHARGES", "Family", "all_families", "dark_photon_couplings", "families_for",
+           "library_observables"]

@@ -101,6 +101,22 @@ class Family:
         return set(self.requires) <= s and not (set(self.excludes_if) & s)
 
 
+# Electric charge Q and third component of weak isospin T3 (left-handed component) of
+# the charged fermions of the light_vector section.
+FERMION_CHARGES: dict[str, tuple[float, float]] = {
+    "e": (-1.0, -0.5), "mu": (-1.0, -0.5), "tau": (-1.0, -0.5),
+    "u": (2.0 / 3.0, 0.5), "d": (-1.0 / 3.0, -0.5), "s": (-1.0 / 3.0, -0.5),
+}
+
+
+def dark_photon_couplings(eps) -> dict:
+    """The ``light_vector`` couplings of a dark photon of kinetic mixing ε:
+    g_f = ε e Q_f for the charged fermions, 0 for neutrinos (add ``mass``)."""
+    from ..constants import E_EM
+
+    return {f: eps * E_EM * q for f, (q, _) in FERMION_CHARGES.items()}
+
+
 def all_families() -> tuple[Family, ...]:
     """Every family of the library (modules that are not written yet are skipped)."""
     out = []
@@ -134,4 +150,4 @@ def library_observables(couplings: Mapping[str, Mapping], families) -> dict:
     return out
 
 
-__all__ = ["Family", "SECTIONS", "FAMILY_MODULES", "all_families", "families_for", "library_observables"]
+__all__ = ["Family", "SECTIONS", "FERMION_CHARGES", "dark_photon_couplings", "FAMILY_MODULES", "all_families", "families_for", "library_observables"]

@@ -435,6 +435,33 @@ _BENCH = dict(g_D=0.5, Q_S=1.0, epsilon=1e-5, m_Aprime=0.3, m_maj=0.1, m_dirac=0
               y_e1_re=0.086, y_e1_im=0.0, y_e2_re=0.0, y_e2_im=0.0,
               y_mu1_re=0.0, y_mu1_im=0.0, y_mu2_re=0.0, y_mu2_im=0.086)
 
+def couplings(theta, obs):
+    r"""The model's couplings in the generic sections of :mod:`jaxg2.constraints`.
+
+    ``light_vector``: the A′ couples to the electromagnetic current through ε
+    (g_f = ε e Q_f) and decays invisibly to N₁N₂, H_kA_m and ν_iν_j with the widths of
+    :mod:`jaxg2.models.dark_tmm_decays`, so visible and invisible searches are weighted
+    by branching fractions instead of the ``invisible`` switch (the model's own
+    ``epsilon_visible``/``epsilon_invisible`` curve constraints keep the paper's switch
+    and are off by default).  The transition moments are *dark* moments (they couple to
+    A′, not to the photon): the ν–e signal needs the A′ propagator at each detector's
+    q², so they are not passed as photon moments (``nu_moments``); the Borexino recast
+    of eq. 33 (:func:`borexino_recast_factor`) stays the model's own constraint.
+    """
+    from ..constraints import dark_photon_couplings
+    from . import dark_tmm_decays as dec
+
+    m_ap = obs["m_Aprime"]
+    M1, M2 = heavy_masses(theta["m_maj"], theta["m_dirac"])
+    mus = jnp.stack([obs["mu_12"], obs["mu_13"], obs["mu_23"]], -1) / _MU_B_PER_GEV_INV
+    inv = (dec.width_n1n2(theta["g_D"], m_ap, jnp.abs(M1), jnp.abs(M2))
+           + dec.width_scalars(theta["g_D"], theta["Q_S"], theta["theta_R"], theta["theta_I"], m_ap,
+                               theta["M_H1"], theta["M_H2"], theta["M_A1"], theta["M_A2"])
+           + dec.width_nunu(mus, m_ap))
+    return {"light_vector": {"mass": m_ap, "invisible_width": inv,
+                             **dark_photon_couplings(jnp.asarray(theta["epsilon"], dtype=jnp.float64))}}
+
+
 MODEL = Model(
     name="dark_tmm",
     description="Dark transition magnetic moments of Majorana neutrinos via a kinetically mixed dark photon",
@@ -445,6 +472,8 @@ MODEL = Model(
     constraints=_CONSTRAINTS,
     benchmarks={"fig7": _BENCH},
     signal="delta_a_mu",
+    couplings=couplings,
+    coupling_sections=("light_vector",),
 )
 
 

@@ -171,6 +171,22 @@ def observables(theta):
     return out
 
 
+def couplings(theta, obs):
+    r"""The model's couplings in the generic sections of :mod:`jaxg2.constraints`.
+
+    ``light_vector``: Z_D of mass m_{Z_D} with the vector couplings of
+    :func:`.gauge.vector_couplings` (kinetic mixing ε and the Z-current part through ε′)
+    and, as ``invisible_width``, its width into light-neutrino pairs (dark current
+    projected on the light states plus the Z current through ε′).  Z_D → N N into the
+    heavy neutral leptons is not part of the width: where it is open (m_{Z_D} > 2 M_N,
+    outside the shipped priors) the library's visible limits are then too strong, and
+    the model's own ``eps_invisible`` curves (not default) describe that case.
+    """
+    lv = {"mass": obs["m_zd"], "invisible_width": obs["gamma_zd_nunu"],
+          **gauge.vector_couplings(obs["eps"], obs["eps_prime"])}
+    return {"light_vector": lv}
+
+
 UNITS = {
     **{f"m_{n}": "GeV" for n in scalars.EVEN_NAMES}, "m_A_D": "GeV", "m_a_D": "GeV", "m_H_D_charged": "GeV",
     **{f"theta_{a}{b}": "1" for a, b in (("H", "phi"), ("H", "S1"), ("H", "S2"), ("phi", "S1"), ("phi", "S2"), ("S1", "S2"))},
@@ -251,4 +267,6 @@ MODEL = Model(
     units=UNITS,
     constraints=CONSTRAINTS,
     benchmarks={"MiniBooNE": MINIBOONE},
+    couplings=couplings,
+    coupling_sections=("light_vector",),
 )

@@ -93,6 +93,19 @@ def lepton_couplings(eps, eps_prime):
     return -e * eps + gz * eps_prime * (-0.25 + s2), gz * eps_prime * 0.25
 
 
+def vector_couplings(eps, eps_prime):
+    """Vector couplings c_V^f of Z_D to the charged fermions f = e, μ, τ, u, d, s:
+    c_V^f = e ε Q_f + (g/c_W) ε′ (T3_f/2 − Q_f s_W²) (kinetic mixing plus the vector part of
+    the Z current through the mass mixing ε′); for the leptons this is
+    :func:`lepton_couplings`' c_V.  The axial parts ((g/c_W) ε′ T3_f/2) are O(ε′) ≲ 1e-13 and
+    are not part of the generic light-vector section."""
+    from ...constraints import FERMION_CHARGES
+
+    e, g, _, cw, s2 = weak_couplings()
+    gz = g / cw
+    return {f: e * eps * q + gz * eps_prime * (t3 / 2.0 - q * s2) for f, (q, t3) in FERMION_CHARGES.items()}
+
+
 def width_to_fermions(m_v, m_f, c_v, c_a, n_colour=1.0):
     """Γ(V → f f̄) [GeV] for couplings f̄ γ^μ (c_V + c_A γ5) f V_μ.
 
