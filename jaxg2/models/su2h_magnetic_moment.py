@@ -402,6 +402,28 @@ BENCHMARKS = {
                 "m_hplus": 100.0, "m_Hplus": 450.0, "delta_m2_phi": 0.0, "delta_alpha": 0.0},
 }
 
+def couplings(theta, obs):
+    r"""The model's couplings in the generic sections of :mod:`jaxg2.constraints`.
+
+    ``nu_moments``: the Majorana transition moment μ_{ν_μν_e} (``mu_nu``, μ_B) as the
+    antisymmetric flavour matrix λ^f_{eμ} = −λ^f_{μe} = μ, rotated to the mass basis,
+    λ = Uᵀ λ^f U with the NuFIT 6.0 normal-ordering PMNS matrix (no Majorana phases), so
+    that each detector sees its own flavour-weighted effective moment (e.g. solar
+    Borexino/XENON: √(1 − P_eτ)-type weighting) instead of |μ_{ν_μν_e}| itself.
+    ``lepton_g2``: Δa_e, Δa_μ.
+    """
+    from ..neutrino import pmns_from_data
+
+    mu = jnp.asarray(obs["mu_nu"], dtype=jnp.float64)
+    zero = jnp.zeros_like(mu)
+    lam_f = jnp.stack([jnp.stack([zero, mu, zero], -1), jnp.stack([-mu, zero, zero], -1),
+                       jnp.stack([zero, zero, zero], -1)], -2).astype(jnp.complex128)
+    u = pmns_from_data("normal")
+    lam = jnp.einsum("ai,...ab,bj->...ij", u, lam_f, u)
+    return {"nu_moments": {"lambda_mu_b": lam},
+            "lepton_g2": {"delta_a_e": obs["delta_a_e"], "delta_a_mu": obs["delta_a_mu"]}}
+
+
 MODEL = Model(
     name="su2h",
     description="SU(2)_H horizontal symmetry: muon g-2 and the nu_mu-nu_e transition magnetic moment",
@@ -413,4 +435,6 @@ MODEL = Model(
     benchmarks=BENCHMARKS,
     signal="delta_a_mu",
     derived={"m_hplus": _derived_m_hplus, "m_Hplus": _derived_m_Hplus},
+    couplings=couplings,
+    coupling_sections=("nu_moments", "lepton_g2"),
 )
