@@ -36,6 +36,8 @@ y        = { prior = "derived" }      # computed by model.derived["y"](other par
 
 [constraints]
 use = ["borexino", "neff"]   # optional; default: the model's default constraints ([] = none)
+# add = ["sidm_dwarf"]       # or: the defaults plus these (not together with use)
+# drop = ["n_eff_planck"]    #     the defaults minus these
 smooth = false               # hard limits (−inf beyond) unless true
 width = 0.05                 # relative width of the smooth penalty (jaxg2.likelihood)
 
@@ -397,20 +399,29 @@ def load(config, *, fast: bool | None = None, output=None) -> Config:
 
     cons = _table(raw, "constraints")
     for k in cons:
-        if k not in ("use", "smooth", "width"):
-            raise ConfigError(f"constraints.{k}", "unknown key; expected one of use, smooth, width")
+        if k not in ("use", "add", "drop", "smooth", "width"):
+            raise ConfigError(f"constraints.{k}", "unknown key; expected one of use, add, drop, smooth, width")
     known = [c.name for c in model.constraints]
-    if "use" in cons:
-        use = cons["use"]
-        if not isinstance(use, list) or not all(isinstance(u, str) for u in use):
-            raise ConfigError("constraints.use", f"expected a list of constraint names, got {_type_name(use)}")
-        for u in use:
+
+    def _names(key):
+        val = cons[key]
+        if not isinstance(val, list) or not all(isinstance(u, str) for u in val):
+            raise ConfigError(f"constraints.{key}", f"expected a list of constraint names, got {_type_name(val)}")
+        for u in val:
             if u not in known:
-                raise ConfigError("constraints.use", f"model {model.name!r} has no constraint {u!r}; "
-                                                     f"it has {constraint_names_by_family(model)}")
-        names = tuple(dict.fromkeys(use))
+                raise ConfigError(f"constraints.{key}", f"model {model.name!r} has no constraint {u!r}; "
+                                                        f"it has {constraint_names_by_family(model)}")
+        return list(dict.fromkeys(val))
+
+    if "use" in cons and ("add" in cons or "drop" in cons):
+        raise ConfigError("constraints.use", "give either use (the full list) or add/drop (changes to the defaults)")
+    if "use" in cons:
+        names = tuple(_names("use"))
     else:
-        names = tuple(c.name for c in model.constraints if c.default)
+        add = _names("add") if "add" in cons else []
+        drop = set(_names("drop")) if "drop" in cons else set()
+        names = tuple(n for n in dict.fromkeys([c.name for c in model.constraints if c.default] + add)
+                      if n not in drop)
     smooth = cons.get("smooth", False)
     if not isinstance(smooth, bool):
         raise ConfigError("constraints.smooth", f"expected true or false, got {_type_name(smooth)}")

@@ -108,6 +108,8 @@ BAD = [
     ("sampler.dense_mass", 1, "sampler.dense_mass", "expected true or false"),
     ("constraints.use", ["meg", "nope"], "constraints.use", "has no constraint 'nope'"),
     ("constraints.use", "meg", "constraints.use", "expected a list"),
+    ("constraints.add", ["nope"], "constraints.add", "has no constraint 'nope'; it has model: meg, pert"),
+    ("constraints.drop", "meg", "constraints.drop", "expected a list"),
     ("constraints.smooth", "yes", "constraints.smooth", "expected true or false"),
     ("scan.x", {"name": "zz", "low": 0, "high": 1, "num": 5}, "scan.x.name", "has no parameter 'zz'"),
     ("scan.x", {"name": "a", "low": 1, "high": 0, "num": 5}, "scan.x", "low (1) must be < high (0)"),
@@ -178,3 +180,13 @@ def test_shipped_fit_configs_are_valid():
         for fast in (False, True):
             cfg = config.load(p, fast=fast)
             assert cfg.free, p
+
+
+def test_constraints_add_and_drop_change_the_defaults():
+    # TOY: meg is a default constraint, pert is not
+    assert config.load(toy_config(), fast=False).constraints == ("meg",)
+    assert config.load(toy_config(constraints={"add": ["pert"]}), fast=False).constraints == ("meg", "pert")
+    assert config.load(toy_config(constraints={"drop": ["meg"]}), fast=False).constraints == ()
+    assert config.load(toy_config(constraints={"add": ["pert"], "drop": ["meg"]}), fast=False).constraints == ("pert",)
+    with pytest.raises(config.ConfigError, match="either use"):
+        config.load(toy_config(constraints={"use": ["meg"], "add": ["pert"]}), fast=False)

@@ -202,12 +202,12 @@ UNITS = {
 
 CONSTRAINTS = (
     Constraint("na48_2015_visible", "eps_visible", "curve", entry="na48_2015_visible_dark_photon", mass="m_zd",
-               note="Z_D → e⁺e⁻ dominates while Z_D → N N is closed"),
-    Constraint("babar_2014_visible", "eps_visible", "curve", entry="babar2014_visible_dark_photon", mass="m_zd"),
-    Constraint("kloe_2018_visible", "eps_visible", "curve", entry="kloe2018_visible_dark_photon", mass="m_zd"),
+               note="[paper set, superseded by the constraints library] Z_D → e⁺e⁻ dominates while Z_D → N N is closed", default=False),
+    Constraint("babar_2014_visible", "eps_visible", "curve", entry="babar2014_visible_dark_photon", mass="m_zd", default=False, note="[paper set, superseded by the constraints library]"),
+    Constraint("kloe_2018_visible", "eps_visible", "curve", entry="kloe2018_visible_dark_photon", mass="m_zd", default=False, note="[paper set, superseded by the constraints library]"),
     Constraint("na64_2023_invisible", "eps_invisible", "curve", entry="na64_2023_invisible_dark_photon", mass="m_zd",
-               note="Z_D → N N open: invisible decays dominate for g_D ≫ e ε"),
-    Constraint("babar_2017_invisible", "eps_invisible", "curve", entry="babar2017_invisible_dark_photon", mass="m_zd"),
+               note="[paper set, superseded by the constraints library] Z_D → N N open: invisible decays dominate for g_D ≫ e ε", default=False),
+    Constraint("babar_2017_invisible", "eps_invisible", "curve", entry="babar2017_invisible_dark_photon", mass="m_zd", default=False, note="[paper set, superseded by the constraints library]"),
     Constraint("perturbative_y_nu", "y_nu_max", "upper", limit=SQRT_4PI, note="|y_ν| < √(4π)"),
     Constraint("perturbative_quartics", "lambda_max", "upper", limit=4 * float(jnp.pi), note="|λ| < 4π"),
     Constraint("naturalness", "naturalness_ratio", "lower", limit=1.0,

@@ -145,14 +145,14 @@ PARAMETERS = (
 
 CONSTRAINTS = (
     Constraint("borexino", "borexino_rate_shift", "upper", entry="borexino_be7_rate_shift",
-               absolute=True, note="⁷Be ν–e rate within 8% of the SM (app. A)"),
+               absolute=True, note="[paper set, superseded by the constraints library] ⁷Be ν–e rate within 8% of the SM (app. A)", default=False),
     Constraint("white_dwarf", "white_dwarf_ratio", "upper", entry="white_dwarf_cooling_ratio",
-               note="plasmon cooling |G_Z′| ≤ C_V G_F"),
+               note="[paper set, superseded by the constraints library] plasmon cooling |G_Z′| ≤ C_V G_F", default=False),
     Constraint("babar_2016", "babar_g_prime", "upper", entry="babar_2016_muonic_zprime_gprime",
-               note="flat g′ < 7e-4 for 0.212 < m_Z′ < 10 GeV (abstract value; see registry note), edges smoothed over 2% in m_Z′"),
+               note="[paper set, superseded by the constraints library] flat g′ < 7e-4 for 0.212 < m_Z′ < 10 GeV (abstract value; see registry note), edges smoothed over 2% in m_Z′", default=False),
     Constraint("ccfr_trident", "trident_ratio", "gaussian", entry="ccfr_trident_ratio", default=False,
                note="contact limit, valid for m_Z′ ≳ 10 GeV only; off by default (see trident.py)"),
-    Constraint("n_eff", "n_eff", "upper", entry="neff_upper_3p5", note="N_eff < 3.5 (Fig. 1 right)"),
+    Constraint("n_eff", "n_eff", "upper", entry="neff_upper_3p5", note="[paper set, superseded by the constraints library] N_eff < 3.5 (Fig. 1 right)", default=False),
     Constraint("mphi_above_mzprime", "m_phi_over_m_zprime", "lower", entry="mphi_over_mzprime_bbn",
                default=False, note="φ decays before BBN (SIDM fits)"),
     Constraint("sidm_dwarf", "sigma_t_over_m_dwarf", "interval", entry="sidm_dwarf_sigma_over_m",
