@@ -294,6 +294,9 @@ def _prior(model: Model, name: str, spec) -> Prior | str:
     span = {"uniform": ("low", "high"), "log_uniform": ("low", "high"), "fixed": ("value", "value")}.get(kind)
     if span and not (lo <= vals[span[0]] and vals[span[1]] <= hi):
         raise ConfigError(fld, f"prior leaves the physical range [{lo:g}, {hi:g}] {par.unit} of {name}")
+    if kind == "normal" and (lo > -math.inf or hi < math.inf):
+        raise ConfigError(fld, f"a normal prior puts probability outside the physical range [{lo:g}, {hi:g}] "
+                               f"{par.unit} of {name}; use uniform or log_uniform inside it")
     return Prior(kind, **vals)
 
 
@@ -332,10 +335,16 @@ def _read(config) -> tuple[dict, str, Path | None]:
     if isinstance(config, Mapping):
         return copy.deepcopy(dict(config)), "<dict>", None
     path = Path(config)
+    if path.is_dir():
+        raise ConfigError("", f"{path} is a directory, not a TOML config file")
     if not path.is_file():
         raise ConfigError("", f"config file not found: {path}")
     try:
-        return tomllib.loads(path.read_text()), str(path), path
+        return tomllib.loads(path.read_text(encoding="utf-8")), str(path), path
+    except UnicodeDecodeError:
+        raise ConfigError("", f"{path}: not a text (UTF-8) file; expected a TOML config") from None
+    except OSError as exc:
+        raise ConfigError("", f"{path}: cannot be read ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("", f"{path}: invalid TOML ({exc})") from None
 

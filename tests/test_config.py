@@ -99,6 +99,8 @@ BAD = [
     ("parameters.a", {"prior": "derived"}, "parameters.a.prior", "'derived' needs model.derived['a']"),
     ("parameters.m", {"prior": "uniform", "low": -1, "high": 1}, "parameters.m", "physical range"),
     ("parameters.m", {"prior": "log_uniform", "low": 0, "high": 1}, "parameters.m.low", "needs low > 0"),
+    ("parameters.m", {"prior": "normal", "loc": 0.1, "scale": 0.01}, "parameters.m",
+     "normal prior puts probability outside the physical range"),
     ("parameters.a", 3.0, "parameters.a", "expected a table"),
     ("sampler.num_samples", "100", "sampler.num_samples", "expected a positive integer, got str '100'"),
     ("sampler.num_chains", 0, "sampler.num_chains", "expected a positive integer"),
@@ -171,6 +173,13 @@ def test_missing_file_and_bad_toml(tmp_path, capsys):
     assert "invalid TOML" in capsys.readouterr().err
     with pytest.raises(ConfigError, match="config file not found"):
         config.load(tmp_path / "absent.toml")
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(bytes(range(256)))
+    assert cli.main(["fit", str(binary)]) == 2
+    err = capsys.readouterr().err
+    assert "not a text (UTF-8) file" in err and len(err.strip().splitlines()) == 1
+    assert cli.main(["scan", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
 
 
 def test_shipped_fit_configs_are_valid():

@@ -118,7 +118,8 @@ __all__ = [
     "PERTURBATIVE_YUKAWA",
 ]
 
-REFERENCE = "arXiv:2603.25704 (paper 004)"
+REFERENCE = ("\"Dark Transition Magnetic Moments of Majorana Neutrinos Mediated by a Dark Photon\" "
+             "(Peking University), arXiv:2603.25704")
 PERTURBATIVE_YUKAWA = math.sqrt(4.0 * math.pi)  # |y| ≤ √(4π): theory bound (perturbative unitarity estimate)
 _MU_B_PER_GEV_INV = 2.0 * constants.M_E / constants.E_EM  # μ[GeV⁻¹] → μ/μ_B
 

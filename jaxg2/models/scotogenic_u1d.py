@@ -1,7 +1,7 @@
 r"""Scotogenic neutrino mass with a dark U(1)_D and the muon g-2 (paper 000).
 
-Reference: the paper in ``shared/papers/000_c2b3517fbdc5ec17.txt`` ("radiative neutrino
-mass with a dark U(1)_D", scotogenic model with inert doublets η₁, η₂, singlets φ, χ
+Reference: A. Dasgupta, S.K. Kang, M. Park, "Neutrino mass and (g−2)_μ with dark U(1)_D
+symmetry", arXiv:2104.09205 (paper 000 of the project; scotogenic model with inert doublets η₁, η₂, singlets φ, χ
 and a vector-like neutral fermion Ψ_{L,R}; Δa_μ from a kinetically mixed Z′, a light
 dark scalar h₂ and the η⁺–N loop; benchmark points BP1, BP2 of Table II).
 
@@ -279,7 +279,7 @@ def make_model(ordering: str = "normal") -> Model:
         name="scotogenic_u1d" if ordering == "normal" else f"scotogenic_u1d_{ordering}",
         description="Scotogenic model with a dark U(1)_D: Z′ kinetic mixing, light h₂, η⁺–N loop, "
                     "Casas–Ibarra Yukawas (lightest ν massless), LFV and dark-photon limits",
-        reference="paper 000 (shared/papers/000_c2b3517fbdc5ec17.txt)",
+        reference="Dasgupta, Kang, Park, \"Neutrino mass and (g-2)_mu with dark U(1)_D symmetry\", arXiv:2104.09205",
         parameters=_PARAMS,
         observables=make_observables(ordering),
         units=UNITS,
