@@ -102,11 +102,17 @@ def _cmd_show(args):
     print("parameters:")
     for p in m.parameters:
         print(f"  {p.name:24s} {fmt(theta[p.name]):>14s}  {p.unit}")
+    from .models import invalid_observables
+
+    invalid = invalid_observables(m, obs, theta)
     print("observables:")
     for k, v in obs.items():
-        print(f"  {k:24s} {fmt(v):>14s}  {m.units.get(k, '?')}")
+        if k in invalid:
+            print(f"  {k:24s} {'INVALID':>14s}  ({invalid[k]})")
+        else:
+            print(f"  {k:24s} {fmt(v):>14s}  {m.units.get(k, '?')}")
     if args.constraints:
-        print(constraint_table(m, obs))
+        print(constraint_table(m, obs, theta))
     elif m.constraints:
         print("constraints (hard):")
         for c in m.constraints:
@@ -118,11 +124,15 @@ def _cmd_show(args):
             print(f"  {c.name:24s} {'allowed ' if ok else 'EXCLUDED'}  {c.observable} vs {c.kind} {fmt(c.bound(obs))}{tag}")
 
 
-def constraint_table(m, obs) -> str:
+def constraint_table(m, obs, theta) -> str:
     """Every constraint of model ``m`` at observables ``obs``: one row each with the
     compared value, the limit, allowed/EXCLUDED (hard form), family, source and year.
     Library constraints on coupling ratios show r = (couplings)/(limit) against 1."""
     import numpy as np
+
+    from .models import invalid_observables
+
+    invalid = invalid_observables(m, obs, theta)
 
     def num(v):
         v = np.asarray(v)
@@ -137,6 +147,9 @@ def constraint_table(m, obs) -> str:
             prov += " [UNVERIFIED]"
         if c.observable not in obs or (c.mass is not None and c.mass not in obs):
             rows.append((c.name, "n/a", "", "n/a", c.family, prov))
+            continue
+        if c.observable in invalid:
+            rows.append((c.name, "INVALID", "", "n/a", c.family, prov + f"  [{invalid[c.observable]}]"))
             continue
         ok = bool(np.all(np.asarray(c.satisfied(obs))))
         status = ("allowed" if ok else "EXCLUDED") + ("" if c.default else " (off)")

@@ -86,3 +86,20 @@ def test_registry_lists_only_installed_models():
     with pytest.raises(KeyError, match="unknown model"):
         models.get("no_such_model")
     np.testing.assert_equal(sorted(names), names)
+
+
+def test_invalid_observables_flags_rules_and_branching_ratios_above_one():
+    import jax.numpy as jnp
+
+    from jaxg2.models.base import Validity, invalid_observables
+
+    m = Model(name="v", description="v", reference="v",
+              parameters=(Parameter("y", "1", "y", Prior.uniform(0.0, 10.0)),),
+              observables=lambda th: {"delta_a_mu": th["y"] ** 2, "br_x": th["y"] / 2},
+              units={"delta_a_mu": "1", "br_x": "1"},
+              validity=(Validity(("delta_a_mu",), lambda obs, th: th["y"] <= 3.0, "y above 3"),))
+    ok = {"y": jnp.asarray(1.0)}
+    assert invalid_observables(m, m.observables(ok), ok) == {}
+    bad = {"y": jnp.asarray(4.0)}
+    flags = invalid_observables(m, m.observables(bad), bad)
+    assert flags["delta_a_mu"] == "y above 3" and "branching ratio above 1" in flags["br_x"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
-from .base import Constraint, Model, Parameter, Prior
+from .base import Constraint, Model, Parameter, Prior, Validity, invalid_observables
 
 _REGISTRY = {
     "lmu_ltau": "jaxg2.models.lmu_ltau",                          # paper 002
@@ -32,4 +32,4 @@ def get(name: str) -> Model:
     return importlib.import_module(_REGISTRY[name]).MODEL
 
 
-__all__ = ["Constraint", "Model", "Parameter", "Prior", "available", "get"]
+__all__ = ["Constraint", "Model", "Parameter", "Prior", "Validity", "available", "get", "invalid_observables"]

@@ -167,6 +167,37 @@ class Constraint:
 
 
 @dataclass(frozen=True)
+class Validity:
+    """Where a formula stops describing the model: ``valid(obs, theta)`` → bool array (True inside
+    its validity); outside, the ``observables`` it lists (names) are reported as
+    invalid with ``reason`` instead of as numbers (``jaxg2 show``; fits keep sampling
+    them, the flag is for reports)."""
+
+    observables: tuple[str, ...]
+    valid: Callable[[Mapping[str, jnp.ndarray], Mapping[str, jnp.ndarray]], jnp.ndarray]
+    reason: str
+
+
+def invalid_observables(model: "Model", obs: Mapping[str, jnp.ndarray],
+                        theta: Mapping[str, jnp.ndarray]) -> dict[str, str]:
+    """Observable name → reason, for every observable outside its formula's validity at
+    ``obs`` (one point).  Besides the model's own :class:`Validity` rules, any ``br_*``
+    above 1 is flagged (a branching ratio cannot exceed 1: the amplitude is outside the
+    perturbative regime)."""
+    import numpy as np
+
+    out: dict[str, str] = {}
+    for rule in model.validity:
+        if not bool(np.all(np.asarray(rule.valid(obs, theta)))):
+            for k in rule.observables:
+                out.setdefault(k, rule.reason)
+    for k, v in obs.items():
+        if k.startswith("br_") and np.ndim(v) == 0 and float(v) > 1.0:
+            out.setdefault(k, "branching ratio above 1: outside the formula's perturbative validity")
+    return out
+
+
+@dataclass(frozen=True)
 class Model:
     """A physics model: the contract the engine sees.
 
@@ -185,6 +216,7 @@ class Model:
     signal: str = "delta_a_mu"
     derived: Mapping[str, Callable[[Mapping[str, jnp.ndarray]], jnp.ndarray]] = field(default_factory=dict)
     couplings: Callable[[Mapping[str, jnp.ndarray], Mapping[str, jnp.ndarray]], dict] | None = None
+    validity: tuple[Validity, ...] = ()
     coupling_sections: tuple[str, ...] = ()
 
     # ``couplings``/``coupling_sections``: what the model couples to, in the generic

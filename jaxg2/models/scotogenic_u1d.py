@@ -85,7 +85,7 @@ from .. import constants, loops
 from ..neutrino import casas_ibarra, light_masses, nufit, orthogonal_3x2, pmns_matrix
 from ..neutrino.pmns import EV
 from . import scotogenic_u1d_spectrum as spectrum
-from .base import Constraint, Model, Parameter, Prior
+from .base import Constraint, Model, Parameter, Prior, Validity
 
 __all__ = ["MODEL", "make_model", "observables", "yukawas", "zprime_widths", "PERTURBATIVITY", "DM_SPLITTING_MIN"]
 
@@ -294,6 +294,9 @@ def make_model(ordering: str = "normal") -> Model:
         },
         couplings=couplings,
         coupling_sections=("light_vector",),
+        validity=(Validity(("delta_a_mu", "delta_a_mu_eta_n", "br_mu_e_gamma", "br_tau_mu_gamma", "br_tau_e_gamma"),
+                           lambda obs, th: obs["y_max"] <= PERTURBATIVITY,
+                           "Casas–Ibarra Yukawas |y| > √(4π): outside perturbative validity"),),
     )
 
 

@@ -41,7 +41,7 @@ import jax.numpy as jnp
 
 from ... import constants as C
 from ... import experiments
-from ..base import Constraint, Model, Parameter, Prior
+from ..base import Constraint, Model, Parameter, Prior, Validity
 from . import borexino, cosmology, dark_sector, scalar, self_interaction, trident, white_dwarf, zprime
 from .dark_sector import relic_yukawa
 
@@ -221,6 +221,8 @@ MODEL = Model(
     derived={"y": _derived_y},
     couplings=couplings,
     coupling_sections=("light_vector", "lepton_g2", "radiation"),
+    validity=(Validity(("trident_ratio",), lambda obs, th: th["m_zprime"] >= trident.CONTACT_VALID_MIN_MASS,
+                       "contact-limit trident formula: valid for m_Z′ ≳ 10 GeV only"),),
 )
 
 __all__ = ["MODEL", "observables", "relic_yukawa", "UNITS", "PARAMETERS", "CONSTRAINTS",

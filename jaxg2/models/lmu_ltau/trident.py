@@ -25,6 +25,9 @@ from __future__ import annotations
 from ... import constants as C
 
 
+CONTACT_VALID_MIN_MASS = 10.0  # GeV: m_Z′ above which the contact limit holds (docstring)
+
+
 def trident_ratio_contact(g_prime, m_zprime):
     """σ(ν_μ N→ν_μ N μμ)/σ_SM in the contact limit (dimensionless; see module docstring)."""
     cv_sm2 = 1.0 + 4.0 * C.SIN2_THETA_W_MSBAR_MZ           # 2 C_V(SM)
@@ -32,4 +35,4 @@ def trident_ratio_contact(g_prime, m_zprime):
     return ((cv_sm2 + shift) ** 2 + 1.0) / (cv_sm2**2 + 1.0)
 
 
-__all__ = ["trident_ratio_contact"]
+__all__ = ["trident_ratio_contact", "CONTACT_VALID_MIN_MASS"]
