@@ -102,6 +102,7 @@ def _cmd_show(args):
     print("parameters:")
     for p in m.parameters:
         print(f"  {p.name:24s} {fmt(theta[p.name]):>14s}  {p.unit}")
+    from .display import display_value
     from .models import invalid_observables
 
     invalid = invalid_observables(m, obs, theta)
@@ -110,7 +111,8 @@ def _cmd_show(args):
         if k in invalid:
             print(f"  {k:24s} {'INVALID':>14s}  ({invalid[k]})")
         else:
-            print(f"  {k:24s} {fmt(v):>14s}  {m.units.get(k, '?')}")
+            shown, label = display_value(k, m.units.get(k, "?"), np.asarray(v))
+            print(f"  {k:24s} {fmt(shown):>14s}  {label}")
     if args.constraints:
         print(constraint_table(m, obs, theta))
     elif m.constraints:

@@ -41,8 +41,10 @@ def test_show_prints_every_observable_with_units(capsys):
     obs = TOY.observables({"a": 1.5, "m": 0.01, "k": 1.0})
     for k, v in obs.items():
         line = next(l for l in out.splitlines() if l.split()[:1] == [k])
-        assert float(line.split()[1]) == np.float64(f"{float(v):.6g}")
-        assert line.split()[2] == TOY.units[k]
+        # Δa is quoted in units of 1e-11 (the g-2 convention), everything else as it is
+        scale, unit = (1e11, "1e-11") if k.startswith("delta_a_") else (1.0, TOY.units[k])
+        assert float(line.split()[1]) == np.float64(f"{float(v) * scale:.6g}")
+        assert line.split()[2] == unit
     assert "meg" in out and "allowed" in out
     assert cli.main(["show", "test_infer_problem:TOY", "--point", "BP7"]) == 2
     assert "no benchmark 'BP7'" in capsys.readouterr().err
