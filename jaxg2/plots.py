@@ -136,57 +136,101 @@ def trace(idata, var_names=None, bins: int = 30):
     return fig
 
 
-def scan_map(scan_result, ax=None):
-    """The Δa_μ 1σ/2σ bands and every constraint's excluded region of a scan."""
+_HATCHES = ["//", "\\\\", "||", "--", "xx", "..", "++", "oo", "**", "OO"]
+_BAND_1S, _BAND_2S = "#e6550d", "#fdae6b"
+
+
+def _constraint_groups(r) -> dict[str, list[str]]:
+    """Constraint names of a scan grouped for display: a model's own constraints one by
+    one, the constraints library's by family (one shaded region per family)."""
+    fam = {}
+    try:
+        from . import models
+
+        model = models.get(r.model)
+        fam = {c.name: c.family for c in model.constraints}
+    except Exception:  # a file-defined model: no grouping information, show one by one
+        pass
+    groups: dict[str, list[str]] = {}
+    for name in r.allowed:
+        key = name if fam.get(name, "model") == "model" else fam[name]
+        groups.setdefault(key, []).append(name)
+    return groups
+
+
+def _axis_label(r, axis) -> str:
+    """LaTeX label of a scan axis with its unit (as in the corner plot)."""
+    try:
+        from . import models
+
+        par = models.get(r.model).parameter(axis.name)
+        return f"${par.latex}$" + (f" [{par.unit}]" if par.unit not in ("1", "") else "")
+    except Exception:
+        return r.x_label if axis is r.x else r.y_label
+
+
+def scan_map(scan_result, ax=None, *, overlay=None, overlay_label="paper's constraints: allowed"):
+    """The Δa_μ 1σ/2σ bands and every constraint's excluded region of a scan.
+
+    Each of the model's own constraints and each constraints-library *family* gets one
+    region in its own colour and hatch, named in a legend outside the data.  ``overlay``
+    (another :class:`~jaxg2.infer.scan.ScanResult` on the same grid, e.g. with the paper's
+    constraint set) is drawn as a dashed outline of its region allowed by every
+    constraint *and* inside the Δa_μ 2σ band — the paper's allowed region next to today's.
+    """
     plt = _plt()
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     r = scan_result
-    fig = None
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, 5.0))
+        fig, ax = plt.subplots(figsize=(8.2, 5.0))
     else:
         fig = ax.figure
     pull = np.abs(np.asarray(r.pull))
-    hatches = ["//", "\\\\", "||", "--", "xx", "..", "++", "oo"]
+    groups = _constraint_groups(r)
+    handles = []
     if r.y is None:
         x = np.asarray(r.x_values)
-        sig = np.asarray(r.observables[r.signal])
-        ax.plot(x, sig, color="k", label=f"model {r.signal}")
-        ax.axhspan(r.signal_value - 2 * r.signal_sigma, r.signal_value + 2 * r.signal_sigma, color="C1", alpha=0.2,
-                   label=r"$\Delta a_\mu$ 2$\sigma$")
-        ax.axhspan(r.signal_value - r.signal_sigma, r.signal_value + r.signal_sigma, color="C1", alpha=0.4,
-                   label=r"$\Delta a_\mu$ 1$\sigma$")
-        for i, (name, ok) in enumerate(r.allowed.items()):
-            bad = ~np.asarray(ok, dtype=bool)
+        sig = np.asarray(r.observables[r.signal]) * 1e11
+        ax.plot(x, sig, color="k", label="model")
+        v, s_ = r.signal_value * 1e11, r.signal_sigma * 1e11
+        ax.axhspan(v - 2 * s_, v + 2 * s_, color=_BAND_2S, alpha=0.5, label=r"$\Delta a_\mu$ 2$\sigma$")
+        ax.axhspan(v - s_, v + s_, color=_BAND_1S, alpha=0.5, label=r"$\Delta a_\mu$ 1$\sigma$")
+        for i, (name, members) in enumerate(groups.items()):
+            bad = ~np.logical_and.reduce([np.asarray(r.allowed[m], dtype=bool) for m in members])
             if bad.any():
                 ax.fill_between(x, 0, 1, where=bad, transform=ax.get_xaxis_transform(), alpha=0.25,
-                                color=f"C{(i + 2) % 10}", hatch=hatches[i % len(hatches)], label=f"{name} excluded")
+                                color=f"C{(i + 2) % 10}", hatch=_HATCHES[i % len(_HATCHES)], label=name)
         ax.set_xscale("log" if r.x_log else "linear")
-        ax.set_xlabel(r.x_label)
-        ax.set_ylabel(r.signal)
+        ax.set_xlabel(_axis_label(r, r.x))
+        ax.set_ylabel(r"$\Delta a_\mu \times 10^{11}$")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     else:
         X, Y = np.meshgrid(np.asarray(r.x_values), np.asarray(r.y_values), indexing="ij")
         if np.isfinite(pull).any() and pull.min() <= 2:
-            ax.contourf(X, Y, pull, levels=[0, 1, 2], colors=["#e6550d", "#fdae6b"], alpha=0.8)
-        from matplotlib.patches import Patch
-
-        handles = [Patch(color="#e6550d", label=r"$\Delta a_\mu$ 1$\sigma$"),
-                   Patch(color="#fdae6b", label=r"$\Delta a_\mu$ 2$\sigma$")]
-        for i, (name, ok) in enumerate(r.allowed.items()):
-            bad = (~np.asarray(ok, dtype=bool)).astype(float)
+            ax.contourf(X, Y, pull, levels=[0, 1, 2], colors=[_BAND_1S, _BAND_2S], alpha=0.8)
+        handles += [Patch(color=_BAND_1S, label=r"$\Delta a_\mu$ 1$\sigma$"),
+                    Patch(color=_BAND_2S, label=r"$\Delta a_\mu$ 2$\sigma$")]
+        for i, (name, members) in enumerate(groups.items()):
+            bad = (~np.logical_and.reduce([np.asarray(r.allowed[m], dtype=bool) for m in members])).astype(float)
             if not bad.any():
                 continue
-            color = f"C{(i + 2) % 10}"
-            ax.contourf(X, Y, bad, levels=[0.5, 1.5], colors=[color], alpha=0.25, hatches=[hatches[i % len(hatches)]])
+            color, hatch = f"C{(i + 2) % 10}", _HATCHES[i % len(_HATCHES)]
+            ax.contourf(X, Y, bad, levels=[0.5, 1.5], colors=[color], alpha=0.25, hatches=[hatch])
             if bad.min() < 0.5:
                 ax.contour(X, Y, bad, levels=[0.5], colors=[color], linewidths=1.2)
-            handles.append(Patch(facecolor=color, alpha=0.4, hatch=hatches[i % len(hatches)], label=f"{name} excluded"))
+            handles.append(Patch(facecolor=color, alpha=0.4, hatch=hatch, label=name))
+        if overlay is not None:
+            ok = (np.abs(np.asarray(overlay.pull)) <= 2) & overlay.allowed_all
+            if ok.any() and not ok.all():
+                ax.contour(X, Y, ok.astype(float), levels=[0.5], colors=["k"], linewidths=1.6, linestyles="--")
+            handles.append(Line2D([], [], color="k", ls="--", lw=1.6, label=overlay_label))
         ax.set_xscale("log" if r.x_log else "linear")
         ax.set_yscale("log" if r.y_log else "linear")
-        ax.set_xlabel(r.x_label)
-        ax.set_ylabel(r.y_label)
-        ax.legend(handles=handles, fontsize=7, loc="best")
-    if r.y is None:
-        ax.legend(fontsize=7, loc="best")
-    ax.set_title(f"{r.model} — Δa_μ scenario {r.scenario}", fontsize=9)
+        ax.set_xlabel(_axis_label(r, r.x))
+        ax.set_ylabel(_axis_label(r, r.y))
+        ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    ax.set_title(f"{r.model} — excluded regions, Δa_μ scenario {r.scenario}", fontsize=9)
     fig.tight_layout()
     return fig
