@@ -98,14 +98,9 @@ def solar_weights(source: str, ordering: str = "normal"):
     ``"pp_vacuum"`` (|U_ei|²)."""
     if source == "pp_vacuum":
         return np.abs(electron_row(ordering)) ** 2
-    from ..neutrino import nufit
-    from ..neutrino.solar import exit_probabilities
+    from ..neutrino.solar import line_exit_probabilities
 
-    p = nufit(ordering)
-    prod = experiments.get("solar_b16_gs98_production").values
-    e_nu = float(experiments.get("solar_lines").values[f"{source}_e_nu_mev"]) * 1e-3
-    n_e = 10.0 ** float(prod[f"{source}_log10_ne_peak"])
-    return np.asarray(exit_probabilities(e_nu, n_e, p["sin2_theta12"], p["sin2_theta13"], p["dm2_21"]))
+    return np.asarray(line_exit_probabilities(source, ordering))
 
 
 def observables(couplings):

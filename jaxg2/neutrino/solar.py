@@ -43,7 +43,7 @@ from .. import experiments
 from .pmns import nufit, pmns_matrix
 
 __all__ = ["AVOGADRO", "ne_gev3", "matter_beta", "exit_probabilities", "flavour_fractions",
-           "line_flavour_fractions"]
+           "line_exit_probabilities", "line_flavour_fractions"]
 
 AVOGADRO = 6.02214076e23  # mol⁻¹, exact by the 2019 SI definition
 _EV2_TO_GEV2 = 1e-18
@@ -80,13 +80,24 @@ def flavour_fractions(e_nu, n_e_avogadro, sin2_theta12, sin2_theta13, sin2_theta
     return jnp.einsum("...ai,...i->...a", u2, p)
 
 
-def line_flavour_fractions(line: str, ordering: str = "normal", entry: str | None = None):
-    """(P_e, P_μ, P_τ) at the Earth for the solar line ``line`` (``"be7"`` or ``"pep"``),
-    from the NuFIT best fit of ``ordering`` and the effective production density of the
-    line (registry ``solar_b16_gs98_production``); energies from ``solar_lines``."""
+def _line_inputs(line: str, ordering: str, entry: str | None):
     p = nufit(ordering, entry)
     prod = experiments.get("solar_b16_gs98_production").values
     e_nu = float(experiments.get("solar_lines").values[f"{line}_e_nu_mev"]) * 1e-3
-    n_e = 10.0 ** float(prod[f"{line}_log10_ne_peak"])
+    return p, e_nu, 10.0 ** float(prod[f"{line}_log10_ne_peak"])
+
+
+def line_exit_probabilities(line: str, ordering: str = "normal", entry: str | None = None):
+    """(P₁, P₂, P₃) for the solar line ``line`` (``"be7"`` or ``"pep"``) at the NuFIT best
+    fit of ``ordering``, with the line's effective production density (registry
+    ``solar_b16_gs98_production``) and energy (``solar_lines``)."""
+    p, e_nu, n_e = _line_inputs(line, ordering, entry)
+    return exit_probabilities(e_nu, n_e, p["sin2_theta12"], p["sin2_theta13"], p["dm2_21"])
+
+
+def line_flavour_fractions(line: str, ordering: str = "normal", entry: str | None = None):
+    """(P_e, P_μ, P_τ) at the Earth for the solar line ``line`` (see
+    :func:`line_exit_probabilities`)."""
+    p, e_nu, n_e = _line_inputs(line, ordering, entry)
     return flavour_fractions(e_nu, n_e, p["sin2_theta12"], p["sin2_theta13"], p["sin2_theta23"],
                              p["delta_cp"], p["dm2_21"])
