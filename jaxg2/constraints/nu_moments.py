@@ -25,7 +25,8 @@ cross section of a state |ν⟩ = Σ_i a_i |ν_i⟩ is that of a single moment
   μ_eff² = Σ_ij |λ_ij|² = ‖λ‖²_F, the combination the TRGB bound constrains; it assumes
   the neutrinos are light and escape (no trapping).
 
-All four reduce to |μ| for a single flavour-diagonal moment λ = μ·1.  The observables
+The three detector expressions reduce to |μ| for a universal diagonal moment λ = μ·1
+(the plasmon one to √3|μ|: one decay channel per species).  The observables
 ``r_<constraint>`` = μ_eff/μ_limit are coupling ratios (μ is linear in λ), compared with
 1 (registry limits: ``borexino_2017_mu_nu``, ``xenonnt_2022_mu_nu``, ``gemma_2012_mu_nu``,
 ``texono_2007_mu_nu``, ``red_giant_2020_mu_nu``); the XENON1T band is an optional
