@@ -7,6 +7,9 @@ Casas–Ibarra parametrisation.
   differentiable (custom JVP), robust for degenerate and massless states.
 * :mod:`~jaxg2.neutrino.casas_ibarra` — ``casas_ibarra(U, m, Λ, R)``,
   ``orthogonal_3x3``, ``orthogonal_3x2``, ``mass_matrix``.
+* :mod:`~jaxg2.neutrino.solar` — solar-neutrino flavour composition at the Earth
+  (adiabatic MSW-LMA): ``exit_probabilities``, ``flavour_fractions``,
+  ``line_flavour_fractions`` (⁷Be, pep).
 """
 
 from .casas_ibarra import casas_ibarra, mass_matrix, orthogonal_3x2, orthogonal_3x3, rotation
