@@ -174,7 +174,7 @@ def test_registry_rate_shift_sigmas_follow_from_inputs():
 
 # ------------------------------------------------------------------ family wiring, JAX
 def _model():
-    def couplings(th):
+    def couplings(th, obs):
         g, m = th["g"], th["m"]
         return {"light_vector": {"mass": m, "mu": g, "tau": -g, "nu_mu": g, "nu_tau": -g,
                                  "e": zprime.electron_coupling(g)}}

@@ -95,7 +95,7 @@ def test_registry_values_and_corrections():
 
 
 def _model():
-    def couplings(th):
+    def couplings(th, obs):
         lam = jnp.zeros((3, 3), jnp.complex128).at[0, 1].set(th["mu"]).at[1, 0].set(-th["mu"])
         return {"nu_moments": {"lambda_mu_b": lam}}
 

@@ -57,7 +57,8 @@ SECTIONS: dict[str, str] = {
                     "optional invisible_width [GeV]",
     "lepton_dipole": "sigma_l, sigma_r: complex (3, 3) [GeV^-1], [j, i] for l_i -> l_j gamma (jaxg2.loops.lfv)",
     "lepton_g2": "delta_a_e (optional delta_a_mu, delta_a_tau): new-physics anomalous moments",
-    "nu_moments": "lambda_mu_b: complex (3, 3) transition moments in the neutrino mass basis [mu_B]",
+    "nu_moments": "lambda_mu_b: complex (3, 3) transition moments in the neutrino mass basis [mu_B], "
+                  "[j, i] for nu_i -> nu_j; optional pmns (3, 3) (default: NuFIT 6.0 best fit)",
     "radiation": "delta_n_eff: extra relativistic degrees of freedom",
     "scalar_doublets": "m_charged, m_neutral [GeV] (last axis: doublets); optional m_neutral_2",
     "fermion_doublets": "m_charged, m_neutral [GeV] (last axis: doublets)",
