@@ -364,3 +364,13 @@ def test_neff_lower_bounds_on_mzprime():
     assert m1 > m0
     # heavy Z′: back to the instantaneous-decoupling baseline (3.03, paper's Fig. 1 right)
     assert float(f(0.2, eps)) == pytest.approx(3.03, abs=0.01)
+
+
+def test_relic_yukawa_reaches_one_tenth_near_7p9_gev():
+    """Issue-13 docstring correction: y_relic = 0.1 at M₁ ≈ 7.9 GeV for the Fig. 1 star."""
+    from scipy.optimize import brentq
+
+    from jaxg2.models.lmu_ltau import relic_yukawa
+
+    m1 = brentq(lambda m: float(relic_yukawa(m, 5e-4, 0.01)) - 0.1, 1.0, 30.0, xtol=1e-6)
+    assert 7.85 < m1 < 7.95

@@ -24,6 +24,9 @@ textbook p-wave σv = 3λ⁴v²/(128πm²) for a φN₁N₁ vertex λ = y, where
 λ = y/√2 — see :mod:`.self_interaction` for what this normalisation question does
 (and does not) change.  ΔM = √2 y v_Φ is kept as printed (eq. 16 normalisation).
 
+At the Fig. 1 star (g′, m_Z′) = (5e-4, 10 MeV), the relic y reaches 0.1 at M₁ ≈ 7.9 GeV
+(tested; an earlier note said ~9 GeV).
+
 :func:`relic_yukawa` solves ⟨σv⟩_eff(y) = ⟨σv⟩_can for y by Newton's method in
 ln y (fixed 40 iterations, no gradient through the loop) followed by one Newton
 step with gradients on, which makes dy/dθ exactly the implicit-function

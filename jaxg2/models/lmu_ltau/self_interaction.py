@@ -22,7 +22,7 @@ vertex y/√2, which would only be consistent if eq. (20) had been written for
 the eq. (19) vertex (its N₁N₁ term shows it was not; the N₁N₂ → φZ′ term was not
 re-derived).  What the eq. (19) normalisation *does* change is the mass splitting: for a vertex y, ΔM = 2 y v_Φ rather than the
 paper's √2 y v_Φ (kept in :mod:`.dark_sector`, as printed).  Numbers at the Fig. 3
-benchmarks (σ_T/M₁ at 30 km/s): paper convention 3.0, 11.6, 2.2 cm²/g (the paper's
+benchmarks (σ_T/M₁ at 30 km/s): paper convention 3.0, 11.5, 2.2 cm²/g (the paper's
 "≳ 1"), eq19 convention 0.29, 0.29, 0.007 cm²/g (tested).
 
 Velocities are relative velocities in km/s; the three galaxy scales (30, 200,
