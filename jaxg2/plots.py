@@ -41,15 +41,29 @@ def _label(da) -> str:
 
 
 def _default_vars(idata) -> list[str]:
+    """The sampled sites plus the signal Δa_μ (when recorded): what a reader of a paper
+    wants in a corner plot; every other observable is available through ``var_names``."""
     import json
 
     try:
         sites = json.loads(idata.posterior.attrs.get("sampled_sites", "null"))
     except ValueError:
         sites = None
-    if sites:
-        return sites
-    return [v for v in idata.posterior.data_vars if idata.posterior[v].ndim == 2][:6]
+    if not sites:
+        sites = [v for v in idata.posterior.data_vars if idata.posterior[v].ndim == 2][:6]
+    extra = [v for v in ("delta_a_mu",) if v in idata.posterior.data_vars and v not in sites]
+    return list(sites) + extra
+
+
+def _display(da) -> tuple[np.ndarray, str]:
+    """Values and axis label of a posterior variable in display units (Δa in 10⁻¹¹)."""
+    from .display import display_scale
+
+    factor, unit = display_scale(str(da.name), da.attrs.get("unit", ""))
+    latex = da.attrs.get("latex")
+    text = f"${latex}$" if latex else str(da.name)
+    label = f"{text} [{unit}]" if unit and unit != "1" else text
+    return np.asarray(da).reshape(-1) * factor, label
 
 
 def _hdi_levels(h: np.ndarray, probs=(0.95, 0.68)) -> list[float]:
@@ -69,14 +83,28 @@ def _smooth2d(h: np.ndarray, passes: int = 2) -> np.ndarray:
     return h
 
 
-def corner(idata, var_names=None, bins: int = 30):
-    """Corner plot of ``var_names`` (default: the sampled sites) of ``idata.posterior``."""
+def corner(idata, var_names=None, bins: int | None = None, title: str | None = None):
+    """Corner plot of ``var_names`` (default: the sampled sites and Δa_μ) of ``idata.posterior``.
+
+    Diagonal: marginal histograms with the median and the 16/84% quantiles; below it:
+    2-D histograms with the 68% (solid) and 95% (dashed) highest-density contours,
+    named in a legend.  ``bins`` defaults to √(draws)/2 between 8 and 40 so that short
+    (fast-mode) runs stay readable; Δa is shown in 10⁻¹¹.  The title names the model and
+    the Δa_μ scenario (from the fit's attributes) unless ``title`` is given.
+    """
     plt = _plt()
+    from matplotlib.lines import Line2D
+
     post = idata.posterior
     names = list(var_names) if var_names is not None else _default_vars(idata)
-    data = [np.asarray(post[n]).reshape(-1) for n in names]
+    cols = [_display(post[n]) for n in names]
+    data, labels = [c[0] for c in cols], [c[1] for c in cols]
+    n_draws = data[0].size if data else 0
+    if bins is None:
+        bins = int(np.clip(np.sqrt(n_draws) / 2, 8, 40))
     k = len(names)
-    fig, axes = plt.subplots(k, k, figsize=(2.4 * k + 0.6, 2.4 * k + 0.6), squeeze=False)
+    size = 2.2 * k + 0.8 if k <= 6 else 1.6 * k + 0.8
+    fig, axes = plt.subplots(k, k, figsize=(size, size), squeeze=False)
     for i in range(k):
         for j in range(k):
             ax = axes[i, j]
@@ -96,16 +124,29 @@ def corner(idata, var_names=None, bins: int = 30):
                 levels = _hdi_levels(h)
                 if len(levels) > 1 and levels[0] < levels[-1]:
                     xc, yc = 0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1])
-                    ax.contour(xc, yc, h.T, levels=levels, colors="k", linewidths=0.8)
+                    ax.contour(xc, yc, h.T, levels=levels, colors="k", linewidths=0.9,
+                               linestyles=["--", "-"])
             if i == k - 1:
-                ax.set_xlabel(_label(post[names[j]]))
+                ax.set_xlabel(labels[j])
             else:
                 ax.set_xticklabels([])
             if j == 0 and i != j:
-                ax.set_ylabel(_label(post[names[i]]))
+                ax.set_ylabel(labels[i])
             elif j != 0:
                 ax.set_yticklabels([])
-    fig.tight_layout()
+    if title is None:
+        model, scenario = post.attrs.get("model"), post.attrs.get("scenario")
+        title = f"{model} — Δa_μ scenario {scenario}" if model else ""
+        if post.attrs.get("fast_mode"):
+            title += f" (fast mode: {n_draws} draws)"
+    if title:
+        fig.suptitle(title, fontsize=10)
+    if k > 1:
+        fig.legend(handles=[Line2D([], [], color="k", ls="-", lw=0.9, label="68% HPD"),
+                            Line2D([], [], color="k", ls="--", lw=0.9, label="95% HPD"),
+                            Line2D([], [], color="C0", ls="-", lw=0.8, label="median, 16/84%")],
+                   loc="upper right", fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.96) if title else None)
     return fig
 
 

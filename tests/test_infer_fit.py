@@ -107,3 +107,28 @@ def test_diagnostics_warn_on_rhat_ess_divergences():
     assert any("low ess bulk" in m and "bad=40" in m for m in msgs)
     assert any("2 of 10 transitions diverged" in m for m in msgs)
     assert not any("good" in m for m in msgs)
+
+
+def test_corner_defaults_titles_and_display_units():
+    import arviz as az
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from jaxg2 import plots
+
+    rng = np.random.default_rng(0)
+    post = {"a": rng.normal(0, 1, (2, 50)), "b": rng.normal(0, 1, (2, 50)),
+            "delta_a_mu": rng.normal(2.5e-9, 5e-10, (2, 50)), "other": rng.normal(0, 1, (2, 50))}
+    idata = az.from_dict(posterior=post, posterior_attrs={"model": "toy", "scenario": "2021", "fast_mode": 1,
+                                                          "sampled_sites": '["a", "b"]'})
+    idata.posterior["delta_a_mu"].attrs.update({"unit": "1", "latex": r"\Delta a_\mu"})
+    fig = plots.corner(idata)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 6                                  # a, b and Δa_μ: 3 diagonal + 3 pairs
+    assert "toy" in fig._suptitle.get_text() and "2021" in fig._suptitle.get_text()
+    assert "fast mode: 100 draws" in fig._suptitle.get_text()
+    assert [t.get_text() for t in fig.legends[0].get_texts()][:2] == ["68% HPD", "95% HPD"]
+    xlabel = visible[-1].get_xlabel()
+    assert "1e-11" in xlabel
+    lo, hi = visible[-1].get_xlim()
+    assert 50 < lo < 250 < hi < 500                           # Δa_μ drawn in units of 1e-11
