@@ -210,7 +210,8 @@ def _axis_label(r, axis) -> str:
         return r.x_label if axis is r.x else r.y_label
 
 
-def scan_map(scan_result, ax=None, *, overlay=None, overlay_label="paper's constraints: allowed"):
+def scan_map(scan_result, ax=None, *, constraints=None, overlay=None, overlay_constraints=None,
+             overlay_label="paper's constraints: allowed"):
     """The Δa_μ 1σ/2σ bands and every constraint's excluded region of a scan.
 
     Each of the model's own constraints and each constraints-library *family* gets one
@@ -218,6 +219,10 @@ def scan_map(scan_result, ax=None, *, overlay=None, overlay_label="paper's const
     (another :class:`~jaxg2.infer.scan.ScanResult` on the same grid, e.g. with the paper's
     constraint set) is drawn as a dashed outline of its region allowed by every
     constraint *and* inside the Δa_μ 2σ band — the paper's allowed region next to today's.
+    ``constraints`` restricts the shaded regions to those names; ``overlay_constraints``
+    (names) draws the same outline from this scan's own masks of those constraints
+    (one scan of the union of two constraint sets, see
+    :func:`jaxg2.infer.scan_constraint_sets`).
     """
     plt = _plt()
     from matplotlib.lines import Line2D
@@ -230,6 +235,10 @@ def scan_map(scan_result, ax=None, *, overlay=None, overlay_label="paper's const
         fig = ax.figure
     pull = np.abs(np.asarray(r.pull))
     groups = _constraint_groups(r)
+    if constraints is not None:
+        keep = set(constraints)
+        groups = {g: [m for m in ms if m in keep] for g, ms in groups.items()}
+        groups = {g: ms for g, ms in groups.items() if ms}
     handles = []
     if r.y is None:
         x = np.asarray(r.x_values)
@@ -262,8 +271,12 @@ def scan_map(scan_result, ax=None, *, overlay=None, overlay_label="paper's const
             if bad.min() < 0.5:
                 ax.contour(X, Y, bad, levels=[0.5], colors=[color], linewidths=1.2)
             handles.append(Patch(facecolor=color, alpha=0.4, hatch=hatch, label=name))
-        if overlay is not None:
-            ok = (np.abs(np.asarray(overlay.pull)) <= 2) & overlay.allowed_all
+        if overlay is not None or overlay_constraints is not None:
+            if overlay is not None:
+                ok = (np.abs(np.asarray(overlay.pull)) <= 2) & overlay.allowed_all
+            else:
+                ok = (pull <= 2) & np.logical_and.reduce(
+                    [np.asarray(r.allowed[n], dtype=bool) for n in overlay_constraints] or [np.ones_like(pull, bool)])
             if ok.any() and not ok.all():
                 ax.contour(X, Y, ok.astype(float), levels=[0.5], colors=["k"], linewidths=1.6, linestyles="--")
             handles.append(Line2D([], [], color="k", ls="--", lw=1.6, label=overlay_label))

@@ -56,3 +56,23 @@ def test_profiled_one_dimensional_scan(tmp_path):
     np.testing.assert_allclose(res.pull, 0.0, atol=0.05)
     np.testing.assert_allclose(res.parameters["a"], experiments.get("delta_a_mu_2021").value / A_SCALE, rtol=0.02)
     assert res.plot().axes
+
+
+def test_scan_constraint_sets_and_overlay(tmp_path):
+    from jaxg2.infer import scan_constraint_sets
+
+    today = _cfg(tmp_path)                                  # TOY's defaults: meg
+    paper = _cfg(tmp_path)
+    paper["constraints"] = {"use": ["pert"]}
+    res, t_names, p_names = scan_constraint_sets(today, paper, fast=False)
+    assert t_names == ["meg"] and p_names == ["pert"] and set(res.allowed) == {"meg", "pert"}
+    alone = jaxg2.scan(paper, fast=False, write=False)
+    np.testing.assert_array_equal(res.allowed["pert"], alone.allowed["pert"])
+    fig = jaxg2.plots.scan_map(res, constraints=t_names, overlay_constraints=p_names)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "meg" in labels and "pert" not in labels and "paper's constraints: allowed" in labels
+    other = _cfg(tmp_path)
+    other["fit"] = {**other["fit"], "model": "lmu_ltau"}
+    other.pop("scan")
+    with pytest.raises(jaxg2.config.ConfigError, match="same model"):
+        scan_constraint_sets(today, other, fast=False)

@@ -49,6 +49,7 @@ from __future__ import annotations
 import functools
 import math
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -126,7 +127,8 @@ def borexino_setup(line: str, ordering: str = "normal"):
 
     e_nu = float(experiments.get("solar_lines").values[f"{line}_e_nu_mev"]) * 1e-3
     t_min = float(experiments.get("borexino_phase2_rates").values["t_min_fit_mev"]) * 1e-3
-    fr = tuple(float(x) for x in np.asarray(line_flavour_fractions(line, ordering)))
+    with jax.ensure_compile_time_eval():  # a constant, also when first called under jit
+        fr = tuple(float(x) for x in np.asarray(line_flavour_fractions(line, ordering)))
     return e_nu, t_min, fr
 
 

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import functools
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -90,7 +91,8 @@ def electron_row(ordering: str = "normal"):
     """U_ei (i = 1, 2, 3) at the NuFIT 6.0 best fit (complex numpy array)."""
     from ..neutrino import pmns_from_data
 
-    return np.asarray(pmns_from_data(ordering))[0]
+    with jax.ensure_compile_time_eval():  # a constant, also when first called under jit
+        return np.asarray(pmns_from_data(ordering))[0]
 
 
 @functools.lru_cache(maxsize=None)
@@ -101,7 +103,8 @@ def solar_weights(source: str, ordering: str = "normal"):
         return np.abs(electron_row(ordering)) ** 2
     from ..neutrino.solar import line_exit_probabilities
 
-    return np.asarray(line_exit_probabilities(source, ordering))
+    with jax.ensure_compile_time_eval():
+        return np.asarray(line_exit_probabilities(source, ordering))
 
 
 def observables(couplings):

@@ -12,11 +12,12 @@ Modules: ``problem`` (the NumPyro model and its pure functions), ``nuts``
 ``search`` (optax multi-start), ``scan`` (chunked, sharded grids), ``devices``.
 """
 
+from .constraint_sets import scan_constraint_sets
 from .fit import FitResult, SamplingWarning, fit
 from .nuts import ResumeError
 from .problem import Problem
 from .scan import ScanResult, load_scan, scan
 from .search import SearchResult, search
 
-__all__ = ["fit", "search", "scan", "FitResult", "SearchResult", "ScanResult", "Problem",
+__all__ = ["fit", "search", "scan", "scan_constraint_sets", "FitResult", "SearchResult", "ScanResult", "Problem",
            "ResumeError", "SamplingWarning", "load_scan"]
