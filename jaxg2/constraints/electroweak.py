@@ -65,7 +65,8 @@ from .. import constants, experiments
 from ..models.base import Constraint
 from .base import Family
 
-_SERIES = 0.05  # |u| below which the removable singularities use their Taylor series
+_SERIES = 0.05  # |u| below which F's removable singularity uses its Taylor series
+_SERIES_G = 0.2  # the same for G (its closed form cancels as 1/u³)
 
 
 def _ratio(x, y):
@@ -80,13 +81,13 @@ def loop_f(x, y):
     r"""F(x, y) = (x + y)/2 − x y ln(x/y)/(x − y) for masses squared x, y > 0 (F(x, x) = 0).
 
     With u = x/y − 1 (x ≤ y): F = y [1 + u/2 − (1 + u) ln(1 + u)/u]; for |u| < 0.05 the
-    series y (u²/6 − u³/12 + u⁴/20 − u⁵/30) (double-where: finite gradients at x = y).
+    series y Σ_{n≥2} (−u)ⁿ/(n(n+1)) to n = 12 (double-where: finite gradients at x = y).
     """
     _, hi, u = _ratio(x, y)
     small = jnp.abs(u) < _SERIES
     us = jnp.where(small, -0.5, u)  # safe value for the exact branch
     exact = 1.0 + 0.5 * us - (1.0 + us) * jnp.log1p(us) / us
-    series = u * u * (1.0 / 6.0 - u / 12.0 + u * u / 20.0 - u**3 / 30.0)
+    series = sum((-1.0) ** n * u**n / (n * (n + 1)) for n in range(2, 13))
     return hi * jnp.where(small, series, exact)
 
 
@@ -95,15 +96,15 @@ def loop_g(x, y):
 
     With u = x/y − 1 ∈ (−1, 0] (x ≤ y), G = ln(y)/6 + h(u),
     h(u) = L/6 − 5/36 + 1/(3u) + 1/(3u²) − L/(2u²) − L/(3u³), L = ln(1 + u)
-    (integration by parts), and the series h = Σ (−1)^{n+1} uⁿ/(n(n+2)(n+3)) for |u| < 0.05.
+    (integration by parts), and the series h = Σ (−1)^{n+1} uⁿ/(n(n+2)(n+3)) (to n = 19) for |u| < 0.2.
     """
     _, hi, u = _ratio(x, y)
-    small = jnp.abs(u) < _SERIES
+    small = jnp.abs(u) < _SERIES_G
     us = jnp.where(small, -0.5, u)
     big_l = jnp.log1p(us)
     exact = (big_l / 6.0 - 5.0 / 36.0 + 1.0 / (3.0 * us) + 1.0 / (3.0 * us * us)
              - big_l / (2.0 * us * us) - big_l / (3.0 * us**3))
-    series = sum((-1.0) ** (n + 1) * u**n / (n * (n + 2) * (n + 3)) for n in range(1, 8))
+    series = sum((-1.0) ** (n + 1) * u**n / (n * (n + 2) * (n + 3)) for n in range(1, 20))
     return jnp.log(hi) / 6.0 + jnp.where(small, series, exact)
 
 
