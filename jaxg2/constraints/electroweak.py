@@ -51,7 +51,13 @@ Observables ``ew_n_nu_scalar`` / ``ew_n_nu_fermion`` = 3 + ΔN_ν, compared with
 N_ν (registry ``n_nu_z_width``, Gaussian).  A model providing both sections gets two
 separate N_ν constraints (their ΔN_ν should then be added by hand: not done here).
 
-Not done: S and T of a vector-like fermion doublet (Lavoura–Silva) — a TODO.
+**Not computed: S and T of fermion doublets.**  For a vector-like doublet the section's
+(m_charged, m_neutral) does not determine them: gauge invariance gives both members
+one Dirac mass, and a splitting needs mixing with singlets (or the SM leptons).  With
+independent masses the vector-current bubble gives Π₁₁(0) ∝ ∫dx (Δ_ε − ln Δ)(m_N m_E − Δ),
+whose divergent part (Δ_ε/8π²)(m_N − m_E)² does not cancel — the signature of the
+explicit SU(2) breaking.  The finite answer (Lavoura–Silva formulas for vector-like fermions)
+needs the mixing matrices, i.e. a richer coupling section: a TODO, not a gap in data.
 """
 
 from __future__ import annotations
@@ -209,7 +215,7 @@ FAMILIES = (
            units={"ew_n_nu_fermion": "1"},
            constraints=(Constraint("z_invisible_fermion", "ew_n_nu_fermion", "gaussian", entry="n_nu_z_width",
                                    family="electroweak_fermion_doublets", note="vector-like Dirac N"),),
-           description="invisible Z width from vector-like lepton doublets (S, T: TODO)"),
+           description="invisible Z width from vector-like lepton doublets (S, T need the mixing: TODO)"),
 )
 
 __all__ = ["FAMILIES", "loop_f", "loop_g", "t_scalar_doublet", "s_scalar_doublet", "st_delta_chi2",
