@@ -71,6 +71,92 @@ def test_mu_3e_dipole_ratio_against_phase_space_integral():
     assert round(lfv.MU_3E_DIPOLE_RATIO, 3) == 0.006
 
 
+# --- full μ⁻ → e⁻e⁻e⁺ by photon exchange from the dipole: explicit Dirac spinors -----------------
+_S = [np.array([[0, 1], [1, 0]], complex), np.array([[0, -1j], [1j, 0]]), np.array([[1, 0], [0, -1]], complex)]
+_I2, _Z2 = np.eye(2), np.zeros((2, 2))
+_G = [np.block([[_I2, _Z2], [_Z2, -_I2]]).astype(complex)] + [np.block([[_Z2, s], [-s, _Z2]]) for s in _S]
+_G5 = np.block([[_Z2, _I2], [_I2, _Z2]]).astype(complex)
+_MET = np.array([1.0, -1.0, -1.0, -1.0])
+_SIG = [[0.5j * (_G[a] @ _G[b] - _G[b] @ _G[a]) for b in range(4)] for a in range(4)]
+_PR = (np.eye(4) + _G5) / 2
+
+
+def _u(p, m, s):
+    chi, sp = np.eye(2)[s], sum(p[k + 1] * _S[k] for k in range(3))
+    return np.concatenate([math.sqrt(p[0] + m) * chi, sp @ chi / math.sqrt(p[0] + m)])
+
+
+def _v(p, m, s):
+    eta, sp = np.eye(2)[s], sum(p[k + 1] * _S[k] for k in range(3))
+    return np.concatenate([sp @ eta / math.sqrt(p[0] + m), math.sqrt(p[0] + m) * eta])
+
+
+def _dot(a, b):
+    return a[0] * b[0] - a[1:] @ b[1:]
+
+
+def _dipole_vertex(q):  # iσ^{μν} q_ν P_R (σ_R = 1): the convention of jaxg2.loops.lfv
+    ql = _MET * q
+    return [1j * sum(_SIG[m][n] * ql[n] for n in range(4)) @ _PR for m in range(4)]
+
+
+def _spin_summed(p, p1, p2, p3):
+    """(⟨|M₁|²⟩, ⟨Re M₁M₂*⟩): M₁ with the pair (2, 3) from the photon, M₂ = M₁(1 ↔ 2)."""
+    q, qp = p - p1, p - p2
+    v1, v2 = _dipole_vertex(q), _dipole_vertex(qp)
+    e2 = C.E_EM**2
+    direct = interf = 0.0
+    for sm in range(2):
+        um = _u(p, C.M_MU, sm)
+        for a in range(2):
+            ub1 = _u(p1, C.M_E, a).conj() @ _G[0]
+            for b in range(2):
+                ub2 = _u(p2, C.M_E, b).conj() @ _G[0]
+                for c in range(2):
+                    v3 = _v(p3, C.M_E, c)
+                    m1 = e2 * sum(_MET[m] * (ub1 @ v1[m] @ um) * (ub2 @ _G[m] @ v3) for m in range(4)) / _dot(q, q)
+                    m2 = e2 * sum(_MET[m] * (ub2 @ v2[m] @ um) * (ub1 @ _G[m] @ v3) for m in range(4)) / _dot(qp, qp)
+                    direct += abs(m1) ** 2
+                    interf += (m1 * np.conj(m2)).real
+    return direct / 2, interf / 2  # average over the muon spin
+
+
+def _momenta(s23, c):
+    """μ rest frame; e⁻(1) along −z recoiling against (23); e⁺(3) at angle θ in the (23) frame."""
+    m = C.M_MU
+    p1m = math.sqrt((m * m - (math.sqrt(s23) + C.M_E) ** 2) * (m * m - (math.sqrt(s23) - C.M_E) ** 2)) / (2 * m)
+    p1 = np.array([math.hypot(p1m, C.M_E), 0, 0, -p1m])
+    e23 = m - p1[0]
+    beta, gam = p1m / e23, e23 / math.sqrt(s23)
+    k = math.sqrt(s23 / 4 - C.M_E**2)
+    ek, sn = math.hypot(k, C.M_E), math.sqrt(max(0.0, 1 - c * c))
+    boost = lambda e, px, pz: np.array([gam * (e + beta * pz), px, 0.0, gam * (pz + beta * e)])  # noqa: E731
+    return np.array([m, 0, 0, 0.0]), p1, boost(ek, -k * sn, -k * c), boost(ek, k * sn, k * c), p1m, k
+
+
+def _rate(part):
+    """∫ dΓ of the direct (0) or interference (1) term; dΦ₃ = |p₁||k|/(64π³ m √s₂₃) ds₂₃ dcosθ."""
+    def integrand(t, c):
+        s23 = math.exp(t)
+        p, p1, p2, p3, p1m, k = _momenta(s23, c)
+        dphi = p1m * k / (64 * math.pi**3 * C.M_MU * math.sqrt(s23)) * s23
+        return _spin_summed(p, p1, p2, p3)[part] * dphi / (2 * C.M_MU)
+
+    lo, hi = math.log(4 * C.M_E**2 * (1 + 1e-12)), math.log((C.M_MU - C.M_E) ** 2 * (1 - 1e-12))
+    return quad(lambda t: quad(lambda c: integrand(t, c), -1, 1, epsrel=1e-6, limit=200)[0], lo, hi,
+                epsrel=1e-6, limit=200)[0]
+
+
+def test_mu_3e_dipole_ratio_against_full_amplitude_with_identical_electrons():
+    # Γ(μ→3e) = ½∫|M₁ − M₂|² = ∫|M₁|² − ∫Re M₁M₂* (Fermi statistics), over Γ(μ→eγ) at σ_R = 1
+    gamma_eg = float(loops_lfv.width_li_lj_gamma(C.M_MU, C.M_E, 0.0, 1.0))
+    a = C.ALPHA_EM / (3 * math.pi)
+    direct, interf = _rate(0) / gamma_eg, _rate(1) / gamma_eg
+    assert direct == pytest.approx(_single_pairing_ratio(C.M_MU, C.M_E), rel=2e-4)  # spectrum formula
+    assert -interf / a == pytest.approx(0.25, abs=0.01)  # the non-log +1/4
+    assert direct - interf == pytest.approx(lfv.MU_3E_DIPOLE_RATIO, rel=2e-3)
+
+
 def test_constraints_and_defaults():
     cons = {c.name: c for c in lfv.FAMILIES[0].constraints}
     assert cons["meg2_mu_e_gamma"].registry_entry().limit == 1.5e-13

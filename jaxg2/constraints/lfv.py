@@ -22,9 +22,10 @@ dipole with Γ(μ → eγ*)/Γ(μ → eγ) = (1 − s/m_μ²)²(1 + s/2m_μ²) (
 dipole structure; longitudinal photons decouple since q_μσ^{μν}q_ν = 0) and converts
 with the Kroll–Wada density (α/3πs)(1 + 2m_e²/s)(1 − 4m_e²/s)^{1/2}.  Integrating
 gives ln(m_μ²/m_e²) − 3 for one e⁻e⁺ pairing; the interference of the two pairings of
-identical electrons adds the non-logarithmic +1/4 of the published −11/4.  The test
-integrates the single-pairing spectrum numerically and checks the logarithm and
-the constant to the size of that interference term.  Caveat for the limit: SINDRUM
+identical electrons (relative sign −1) adds the non-logarithmic +1/4 of the published
+−11/4.  The tests check both numerically: the spectrum formula by quadrature, and the
+full amplitude (explicit Dirac spinors, both diagrams, exact 3-body phase space with
+m_e kept), which reproduces −3.000 and +0.251, i.e. the −11/4, to 0.1%.  Caveat for the limit: SINDRUM
 (1988) quotes BR < 1.0e-12 assuming a constant matrix element; the dipole spectrum
 peaks at small m_ee, where the acceptance differs — applied here as published.
 
