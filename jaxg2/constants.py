@@ -29,7 +29,7 @@ M_Z = 91.1880  # GeV, PDG 2024 (91.1880(20) GeV)
 M_W = 80.3692  # GeV, PDG 2024 world average (80.3692(133) GeV)
 M_H = 125.20  # GeV, PDG 2024 (125.20(11) GeV)
 GAMMA_Z = 2.4955  # GeV, PDG 2024 total Z width (2.4955(23) GeV)
-M_PLANCK_REDUCED = 2.435323e18  # GeV, PDG 2024 reduced Planck mass (ħc/8πG_N)^(1/2) = 2.435323(14)e18 GeV
+M_PLANCK_REDUCED = 2.435323e18  # GeV, PDG 2024 reduced Planck mass (ħc/8πG_N)^(1/2) = 2.435323(27)e18 GeV
 
 # Weak mixing angle: two schemes, never to be mixed.
 SIN2_THETA_W_ON_SHELL = 1.0 - (M_W / M_Z) ** 2  # on-shell definition s_W² ≡ 1 − m_W²/m_Z² from the PDG 2024 masses above

@@ -63,6 +63,8 @@ def test_curve_reproduces_tabulated_points_and_keeps_header(name):
     path = experiments.DATA_DIR / experiments.get(name).extra["file"]
     lines = [ln for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     rows = sorted((float(a), float(b)) for a, b in (ln.split(",")[:2] for ln in lines[1:]))
+    excluded = experiments.get(name).extra.get("exclude_x", ())  # documented artefacts
+    rows = [r for r in rows if r[0] not in excluded]
     x, y = np.array(rows).T
     # points at unique masses are reproduced exactly (duplicated masses: a vertical step)
     uniq = np.array([np.sum(x == xi) == 1 for xi in x])
@@ -91,3 +93,18 @@ def test_registry_version_is_stable_hash():
     assert len(v) == 12 and v == experiments.registry_version()
     prov = experiments.get("meg2_2024_mu_e_gamma").provenance()
     assert prov["limit"] == 3.1e-13 and prov["version"] == v
+
+
+def test_kloe_closing_artefact_is_dropped_but_csv_kept():
+    c = experiments.curve("kloe2018_visible_dark_photon")
+    path = experiments.DATA_DIR / experiments.get("kloe2018_visible_dark_photon").extra["file"]
+    assert "9.8581e-01,1.0000e-02" in path.read_text()  # verbatim file keeps the row
+    assert c.x_max < 0.9858 and max(c.y) < 2e-3  # the 1e-2 end point is not interpolated
+    assert math.isinf(float(c(0.98581)))
+
+
+def test_unverified_flag():
+    e = experiments.get("lep2_ee_tautau_lambda_lr_minus")
+    assert e.unverified and e.provenance()["unverified"] is True
+    assert not experiments.get("delta_a_mu_2021").unverified
+    assert "unverified" not in experiments.get("delta_a_mu_2021").provenance()

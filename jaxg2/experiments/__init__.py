@@ -19,7 +19,11 @@ Entry kinds (``kind`` field):
 ``lower_limit``   observable ≥ ``limit`` at confidence level ``cl``
 ``interval``      ``low`` ≤ observable ≤ ``high`` (a preferred band, at ``cl``)
 ``parameters``    a named table of values (``values``), e.g. a global fit
-``curve``         a limit curve y_max(x) shipped as CSV (``file``), see :class:`LimitCurve`
+``curve``         a limit curve y_max(x) shipped as CSV (``file``), see :class:`LimitCurve`;
+                  optional ``exclude_x``: x values of CSV rows documented as artefacts
+
+Optional on any entry: ``unverified: true`` (exposed as :attr:`Entry.unverified`) marks a
+number transcribed without access to its source; fit outputs should flag it.
 
 Each YAML file is a mapping ``name -> entry``; names are unique across files.
 """
@@ -79,10 +83,18 @@ class Entry:
     values: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def unverified(self) -> bool:
+        """True where the YAML marks the number ``unverified: true`` (transcribed without
+        access to the source; outputs should flag it)."""
+        return bool(self.extra.get("unverified", False))
+
     def provenance(self) -> dict[str, Any]:
         """Compact record of this entry for fit metadata."""
         out = {"name": self.name, "kind": self.kind, "year": self.year,
                "source": self.source, "file": self.file, "version": registry_version()}
+        if self.unverified:
+            out["unverified"] = True
         for k in ("value", "sigma", "limit", "cl", "low", "high"):
             v = getattr(self, k)
             if v is not None:
@@ -215,6 +227,10 @@ def curve(name: str) -> LimitCurve:
     if entry.kind != "curve":
         raise RegistryError(f"registry entry {name!r} is a {entry.kind}, not a curve")
     header, columns, rows = _read_curve_csv(DATA_DIR / str(entry.extra["file"]))
+    # ``exclude_x``: rows of the verbatim CSV that the entry's note documents as
+    # digitisation artefacts (e.g. a contour's closing point); dropped here, not in the file.
+    excluded = [float(v) for v in entry.extra.get("exclude_x", ())]
+    rows = [r for r in rows if not any(math.isclose(r[0], v, rel_tol=1e-9) for v in excluded)]
     rows.sort()
     xs, ys = zip(*rows)
     if any(v <= 0 for v in xs + ys) or any(not math.isfinite(v) for v in xs + ys):
