@@ -200,3 +200,10 @@ def test_ccfr_exclusion_against_unverified_curve():
         g95 = float(gs[np.argmax((((r - 0.82) / 0.28) ** 2 > 3.84) & (r > 0.82))])
         g_ref = float(np.interp(np.log(m), np.log(curve[:, 0]), curve[:, 1]))
         assert g95 / g_ref == pytest.approx(1.0, abs=0.15), (m, g95, g_ref)
+
+
+def test_families_attach_to_light_vector_models():
+    from jaxg2.constraints import families_for
+
+    names = {f.name for f in families_for(("light_vector",))}
+    assert {"trident", "cevns"} <= names
