@@ -159,19 +159,16 @@ def _unverified_curve():
 def test_lmu_ltau_exclusion_against_unverified_curve():
     """Test only (stated tolerance): the CsI 2-sigma (Delta chi2 = 4) upper end on g' for
     U(1)_{Lmu-Ltau} (quark couplings from the one-loop kinetic mixing eps_AZ' of
-    jaxg2.models.lmu_ltau.zprime) lies within a factor 2 of the unverified digitised curve.
-    The curve's CL and data set are undocumented, so only the size is checked."""
+    jaxg2.models.lmu_ltau.zprime) lies within -30 %/+40 % of the unverified digitised curve
+    (measured: -7 % at 3 MeV to +23 % at 200 MeV).  The curve's CL and data set are
+    undocumented, so only the size is checked."""
     curve = _unverified_curve()
     e = experiments.get("coherent_csi_cevns_ratio")
 
-    def chi2(g, m):
-        ce = zprime.electron_coupling(g)
-        r = cevns.event_ratio({"mass": m, "nu_mu": g, "u": -2 / 3 * ce, "d": 1 / 3 * ce}, "csi")
-        return float((r - e.value) ** 2 / e.sigma**2)
-
+    gs = jnp.geomspace(1e-4, 0.1, 400)
+    ce = zprime.electron_coupling(gs)
     for m in (3e-3, 1e-2, 5e-2, 0.2):
-        gs = np.geomspace(1e-4, 0.1, 400)
-        excluded = [g for g in gs if chi2(g, m) > 4.0]
-        g_lim = excluded[0]
+        r = np.asarray(cevns.event_ratio({"mass": m, "nu_mu": gs, "u": -2 / 3 * ce, "d": 1 / 3 * ce}, "csi"))
+        g_lim = float(gs[np.argmax((r - e.value) ** 2 / e.sigma**2 > 4.0)])
         g_ref = float(np.interp(np.log(m), np.log(curve[:, 0]), curve[:, 1]))
-        assert 0.5 < g_lim / g_ref < 2.0, (m, g_lim, g_ref)
+        assert 0.7 < g_lim / g_ref < 1.4, (m, g_lim, g_ref)

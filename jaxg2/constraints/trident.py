@@ -45,6 +45,13 @@ taken as SiO₂ (Si-28 + 2 O-16, each weighted by its own Z² and F).
 Observable: σ_{SM+X}/σ_SM for CCFR and CHARM-II, Gaussian constraints on the registry
 entries ``ccfr_trident_ratio`` and ``charm2_trident_ratio``.
 
+Checks (tests/test_constraints_trident.py): Ward identity, an independent trace evaluation
+of Σ|M|², a plain dense quadrature of dσ/dK², the contact limit of paper 002, and the CCFR
+95 % CL (Δχ² = 3.84) upper end on g′ for U(1)_{Lμ−Lτ}, which follows the (unverified)
+digitised curve of arXiv:1406.2332 within 8 % from m_Z′ = 15 MeV to 30 GeV.  For
+m² ≪ K² the propagator saturates at 1/K²; at fixed coupling the ratio then still grows
+logarithmically as m → 0 (dσ/dK² is finite at K² → 0).
+
 Cost: all SM-only integrals (matrix elements, phase space, photon flux) are computed once
 in numpy on first use (cached) and reduced to ~n_ŝ × n_K weights per experiment; the
 X-dependent part is then a fixed weighted sum over K² nodes in JAX.
