@@ -79,7 +79,7 @@ def test_jit_vmap_grad_and_model_wiring():
               parameters=(Parameter("eps", "1", r"\epsilon", Prior.log_uniform(1e-6, 1.0)),
                           Parameter("m", "GeV", "m", Prior.log_uniform(1e-3, 10.0))),
               observables=lambda th: {"delta_a_mu": th["eps"] ** 2}, units={"delta_a_mu": "1"},
-              couplings=lambda th: {"light_vector": {"mass": th["m"], "e": -th["eps"] * C.E_EM}},
+              couplings=lambda th, obs: {"light_vector": {"mass": th["m"], "e": -th["eps"] * C.E_EM}},
               coupling_sections=("light_vector",))
     assert {"electron_g2_rb", "electron_g2_cs"} <= {c.name for c in m.constraints}
     rb = m.constraint("electron_g2_rb")

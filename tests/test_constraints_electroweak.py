@@ -122,7 +122,7 @@ def test_st_chi2_against_numpy_three_parameter_gaussian():
 
 
 def _model():
-    def couplings(th):
+    def couplings(th, obs):
         return {"scalar_doublets": {"m_charged": th["mc"][..., None], "m_neutral": th["mh"][..., None],
                                     "m_neutral_2": th["ma"][..., None]}}
 

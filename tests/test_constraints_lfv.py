@@ -167,7 +167,7 @@ def test_constraints_and_defaults():
 
 
 def test_jit_vmap_grad_through_a_model():
-    def couplings(th):
+    def couplings(th, obs):
         z = jnp.zeros((3, 3), complex)
         s = z.at[0, 1].set(th["c"] * 1e-12).at[1, 2].set(th["c"] * 1e-9).at[0, 2].set(th["c"] * 1e-9j)
         return {"lepton_dipole": {"sigma_l": z, "sigma_r": s}}

@@ -25,9 +25,9 @@ import numpy as np
 
 TABLE = Path(__file__).parent / "data" / "neff_table.npz"
 GRID = {  # (low, high, number of points), log-spaced
-    "m_zprime": (1e-3, 0.3, 32),
-    "eps": (1e-8, 3e-4, 15),
-    "m_phi": (1e-3, 3.0, 13),
+    "m_zprime": (1e-3, 0.3, 50),
+    "eps": (1e-8, 3e-4, 12),
+    "m_phi": (1e-3, 1.0, 28),
 }
 
 
@@ -47,8 +47,10 @@ def generate(path: Path = TABLE, chunk: int = 512) -> Path:
     f = jax.jit(lambda m, e, p: cosmo.n_eff(m, 0.0, e, m_phi=p))
     out = np.concatenate([np.asarray(f(*(x[a:a + chunk] for x in flat)))
                           for a in range(0, flat[0].size, chunk)])
+    baseline = float(cosmo.n_eff(1.0e3, 0.0, 0.0))  # no Z′ effect, no φ: the solver's SM value
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, n_eff=out.reshape(M.shape), m_zprime=mz, eps=eps, m_phi=mphi)
+    np.savez_compressed(path, n_eff=out.reshape(M.shape), m_zprime=mz, eps=eps, m_phi=mphi,
+                        baseline=np.asarray(baseline))
     return path
 
 
@@ -56,6 +58,18 @@ def generate(path: Path = TABLE, chunk: int = 512) -> Path:
 def _load():
     with np.load(TABLE) as f:
         return {k: np.asarray(f[k]) for k in f.files}
+
+
+def baseline() -> float:
+    """N_eff of the same equations without a Z′ effect and without φ (3.032: instantaneous
+    decoupling at 1.5 MeV), stored with the table."""
+    return float(_load()["baseline"])
+
+
+def delta_n_eff(m_zprime, eps_AZ, m_phi):
+    """ΔN_eff = N_eff − :func:`baseline`: the extra radiation, with the solver's
+    decoupling approximation (3.032 instead of the SM 3.044) cancelling."""
+    return n_eff(m_zprime, eps_AZ, m_phi) - baseline()
 
 
 def n_eff(m_zprime, eps_AZ, m_phi):
@@ -72,4 +86,4 @@ def n_eff(m_zprime, eps_AZ, m_phi):
     return map_coordinates(jnp.asarray(t["n_eff"]), coords, order=1, mode="nearest")
 
 
-__all__ = ["n_eff", "generate", "GRID", "TABLE"]
+__all__ = ["n_eff", "delta_n_eff", "baseline", "generate", "GRID", "TABLE"]
