@@ -128,7 +128,8 @@ def _cmd_show(args):
 
 def constraint_table(m, obs, theta) -> str:
     """Every constraint of model ``m`` at observables ``obs``: one row each with the
-    compared value, the limit, allowed/EXCLUDED (hard form), family, source and year.
+    compared value, the limit, allowed/EXCLUDED (hard form; for measurements the pull
+    (value − measured)/σ), family, source and year.
     Library constraints on coupling ratios show r = (couplings)/(limit) against 1."""
     import numpy as np
 
@@ -153,8 +154,13 @@ def constraint_table(m, obs, theta) -> str:
         if c.observable in invalid:
             rows.append((c.name, "INVALID", "", "n/a", c.family, prov + f"  [{invalid[c.observable]}]"))
             continue
-        ok = bool(np.all(np.asarray(c.satisfied(obs))))
-        status = ("allowed" if ok else "EXCLUDED") + ("" if c.default else " (off)")
+        if c.kind == "gaussian":  # a measurement: report the pull, not a verdict
+            e = c.registry_entry()
+            pull = (float(np.asarray(c.value(obs))) - e.value) / e.sigma
+            status = f"pull {pull:+.1f}σ" + ("" if c.default else " (off)")
+        else:
+            ok = bool(np.all(np.asarray(c.satisfied(obs))))
+            status = ("allowed" if ok else "EXCLUDED") + ("" if c.default else " (off)")
         kind = {"upper": "< ", "lower": "> ", "curve": "< ", "interval": "in ", "gaussian": "~ "}[c.kind]
         bound = c.bound(obs)
         if c.kind == "gaussian":
