@@ -97,14 +97,9 @@ def test_two_processes_equal_one(tmp_path):
     single, multi = tmp_path / "single", tmp_path / "multi"
     cfg.write_text(TOML.format(out=multi))
     # fit: flags; scan and search: env variables
-    import time
-    t0 = time.time()
     fit_out = _two_processes(["fit", str(cfg), "--quiet"])
-    t1 = time.time()
     _two_processes(["scan", str(cfg), "--quiet"], env_style=True)
-    t2 = time.time()
     search_out = _two_processes(["search", str(cfg)], env_style=True)
-    print("TIMES", t1 - t0, t2 - t1, time.time() - t2)
     assert "wrote" in fit_out[0][1] and "wrote" not in fit_out[1][1]    # process 0 alone reports ...
     assert "model evaluations" in search_out[0][1] and not search_out[1][1].strip()
     # ... and writes: one directory, no temporary or per-chunk leftovers
@@ -128,9 +123,27 @@ def test_two_processes_equal_one(tmp_path):
     np.testing.assert_array_equal(sa.pull, sb.pull)
     for k in sb.observables:
         np.testing.assert_array_equal(sa.observables[k], sb.observables[k])
-    print("TIMES single", time.time() - t0)
     pa, pb = (json.loads((d / "search" / "points.json").read_text())["points"] for d in (multi, single))
     assert len(pa) == len(pb) > 0
     for p, q in zip(pa, pb):   # the same starts optimised in batches of 2 or 8: equal to rounding
         assert p.keys() == q.keys()
         np.testing.assert_allclose([p[k] for k in p], [q[k] for k in p], rtol=1e-9)
+
+
+def test_slurm_script_gives_every_task_its_index(tmp_path):
+    """fits/slurm/fit.sbatch under stand-ins for scontrol, srun (2 tasks) and jaxg2."""
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    stubs = {"scontrol": 'printf "node7\\nnode8\\n"',
+             "srun": 'shift\nfor i in 0 1; do SLURM_PROCID=$i "$@" & done\nwait',
+             "jaxg2": 'echo "$JAXG2_COORDINATOR $JAXG2_NUM_PROCESSES $JAXG2_PROCESS_ID $*" >> "$LOG"'}
+    for name, body in stubs.items():
+        (bin_ / name).write_text("#!/bin/bash\n" + body + "\n")
+        (bin_ / name).chmod(0o755)
+    log = tmp_path / "log"
+    env = dict(os.environ, PATH=f"{bin_}{os.pathsep}{os.environ['PATH']}", SLURM_JOB_NODELIST="node[7-8]",
+               SLURM_NTASKS="2", LOG=str(log), JAXG2_COMMAND="scan")
+    proc = subprocess.run(["bash", str(ROOT / "fits" / "slurm" / "fit.sbatch"), "my fit.toml", "--resume"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(log.read_text().splitlines()) == [f"node7:12321 2 {i} scan my fit.toml --resume" for i in (0, 1)]

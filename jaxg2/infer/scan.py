@@ -2,16 +2,26 @@
 
 The grid (``[scan] x`` and optionally ``y``; linear or log spacing) is flattened and
 evaluated in chunks of ``chunk`` points — one compiled ``vmap`` of
-:meth:`Problem.evaluate` per chunk shape, the last chunk padded — so memory stays
-bounded whatever the grid size; with several local devices each chunk is split
-over them (``shard_map``).  Parameters off the axes are fixed (``scan.fixed`` >
+:meth:`Problem.evaluate`, the last chunk padded — and with several local devices
+each chunk is split over them (``shard_map``).  Memory stays bounded whatever the
+grid size: the grid is never materialised (chunk points come from their flat
+indices), each finished chunk goes to ``<output>/scan/chunks/chunk_NNNNNNN.npz``
+(atomically, with a fingerprint of the configuration), and ``scan.npz`` is then
+assembled from those files a few arrays at a time (``_MERGE_BYTES``) and the chunk
+files removed; the returned result reads its arrays from ``scan.npz`` on access.
+``resume=True`` (``jaxg2 scan --resume``) keeps the chunks of an interrupted run
+with the same fingerprint.  Several processes (:mod:`jaxg2.infer.distributed`)
+take the chunks round robin; process 0 merges after a barrier.  Chunk boundaries
+and the profiling starts depend on the config only, so every device/process layout
+gives the same numbers.  Parameters off the axes are fixed (``scan.fixed`` >
 ``scan.point`` benchmark > a ``fixed`` prior > the model's default point) or, with
 ``profile = true``, every remaining free parameter is optimised at each grid point
 (Adam on the smooth posterior, ``profile_steps`` steps, from a prior draw).
 
 Result: every observable on the grid, per-constraint allowed masks (hard form),
 the Δa_μ pull (Δa − Δa_exp)/σ, the parameter values (profiled ones included);
-saved as ``<output>/scan/scan.npz`` with ``scan.png`` (:func:`jaxg2.plots.scan_map`).
+saved as ``<output>/scan/scan.npz`` with ``scan.png`` (:func:`jaxg2.plots.scan_map`; at
+most ``_PLOT_MAX`` points per axis are drawn, a strided view of a larger grid).
 """
 
 from __future__ import annotations
