@@ -182,6 +182,9 @@ def main(argv=None) -> int:
         if args.command == "fit":
             print("\njaxg2: interrupted; the last checkpoint is intact — continue with "
                   f"`jaxg2 fit {args.config} --resume`", file=sys.stderr)
+        elif args.command == "scan":
+            print("\njaxg2: interrupted; finished chunks are kept — continue with "
+                  f"`jaxg2 scan {args.config} --resume`", file=sys.stderr)
         else:
             print("\njaxg2: interrupted", file=sys.stderr)
         return 130

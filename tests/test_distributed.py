@@ -28,7 +28,7 @@ num_warmup = 30
 num_samples = 30
 num_chains = 4
 checkpoint_every = 30
-init_steps = 10
+init = "prior"           # no Adam warm start: one compilation less per process
 [search]
 num_starts = 8
 num_steps = 30
