@@ -3,7 +3,8 @@
 Runs the ``[scan]`` of a config with ``x.num``/``y.num`` overridden, writing
 ``<output>/scan/scan.npz`` as the command does, and prints the wall time, points/s
 and the peak resident set size of this process (``getrusage(RUSAGE_SELF).ru_maxrss``,
-which includes JAX's compile-time memory).  ``--max-chunks K`` stops after K chunks
+which includes JAX's compile-time memory) against the size of the whole result (what
+an unchunked scan would hold in memory at once).  ``--max-chunks K`` stops after K chunks
 (the compute phase only: its memory does not grow with the grid) — for models too
 slow for the whole grid on a CPU.
 
@@ -19,6 +20,8 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+
+import numpy as np
 
 import jaxg2
 
@@ -53,9 +56,18 @@ def main():
     res = jaxg2.scan(raw, fast=False, progress=True, _max_chunks=args.max_chunks)
     wall = time.perf_counter() - t0
     done = npts if res is not None else args.max_chunks * min(raw["scan"].get("chunk", 4096), npts)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # kB -> GB
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # kB -> GiB
+    # baseline: the bytes of the whole result, what an unchunked in-memory scan holds at once
+    if res is None:
+        with np.load(Path(args.output) / "scan" / "chunks" / "chunk_0000000.npz") as f:
+            per_point = sum(f[k].nbytes / f[k].shape[0] for k in f.files if k != "fingerprint")
+    else:
+        with np.load(res.path) as f:
+            per_point = sum(f[k].nbytes for k in f.files if k not in ("x", "y", "meta")) / npts
+    full = per_point * npts / 2**30
     print(f"{args.config}: grid {npts:.3g} points, evaluated {done:.3g} in {wall:.1f} s "
-          f"({done / wall:.3g} points/s, compile included); peak RSS {rss:.2f} GB")
+          f"({done / wall:.3g} points/s, compile included)")
+    print(f"peak RSS {rss:.2f} GiB; the whole result is {full:.2f} GiB (ratio {full / rss:.2f})")
     if res is not None:
         print(f"wrote {res.path} ({res.path.stat().st_size / 2**30:.2f} GiB)")
     return 0
