@@ -3,10 +3,14 @@
 ```
 jaxg2 fit CONFIG.toml [--output DIR] [--resume] [--fast] [--quiet]
 jaxg2 search CONFIG.toml [--output DIR] [--fast]
-jaxg2 scan CONFIG.toml [--output DIR] [--fast]
+jaxg2 scan CONFIG.toml [--output DIR] [--fast] [--resume] [--quiet]
+  fit/search/scan: [--coordinator HOST:PORT --num-processes N --process-id I]
 jaxg2 models
 jaxg2 show MODEL [--point BP1] [--set name=value ...]
 ```
+
+With ``--coordinator`` (or env ``JAXG2_COORDINATOR`` …) N copies of a command share
+the work (:mod:`jaxg2.infer.distributed`); process 0 prints and writes the outputs.
 
 A configuration mistake prints one line naming the field (``jaxg2: error:
 sampler.num_samples: expected a positive integer, got str '10'``) and exits with
@@ -24,8 +28,10 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jaxg2", description="Differentiable fits of new-physics explanations of the muon g-2.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from .infer.distributed import parent_parser
 
-    f = sub.add_parser("fit", help="NUTS posterior of a config; writes InferenceData, summary, plots")
+    multi = [parent_parser()]  # --coordinator/--num-processes/--process-id
+    f = sub.add_parser("fit", help="NUTS posterior of a config; writes InferenceData, summary, plots", parents=multi)
     f.add_argument("config", help="TOML fit configuration")
     f.add_argument("--output", "-o", help="output directory (overrides fit.output)")
     f.add_argument("--resume", action="store_true", help="continue an interrupted run from its checkpoint")
@@ -34,10 +40,14 @@ def _parser() -> argparse.ArgumentParser:
 
     for name, text in (("search", "gradient-based benchmark points (optax multi-start)"),
                        ("scan", "vectorised 1-D/2-D parameter map")):
-        s = sub.add_parser(name, help=text)
+        s = sub.add_parser(name, help=text, parents=multi)
         s.add_argument("config", help="TOML fit configuration")
         s.add_argument("--output", "-o", help="output directory (overrides fit.output)")
         s.add_argument("--fast", action="store_true", default=None, help="apply the [fast] overrides")
+
+    sc = sub.choices["scan"]
+    sc.add_argument("--resume", action="store_true", help="keep the chunks an interrupted scan finished")
+    sc.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
     sub.add_parser("models", help="list the available models")
 
@@ -175,6 +185,15 @@ def constraint_table(m, obs, theta) -> str:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    from .infer import distributed
+    from .infer.distributed import is_main
+
+    if hasattr(args, "coordinator"):
+        try:
+            distributed.initialize(args.coordinator, args.num_processes, args.process_id)  # before any JAX work
+        except ValueError as exc:
+            print(f"jaxg2: error: {exc}", file=sys.stderr)
+            return 2
     from .config import ConfigError
     from .experiments import RegistryError
     from .infer.nuts import ResumeError
@@ -193,19 +212,23 @@ def main(argv=None) -> int:
                 warnings.simplefilter("ignore", SamplingWarning)  # printed below, once
                 res = fit(args.config, output=args.output, resume=args.resume, fast=args.fast,
                           progress=not args.quiet)
-            print(f"wrote {res.output_dir}/ (posterior.nc, summary.csv, corner.png, trace.png)")
-            for w in res.warnings:
+            if is_main():
+                print(f"wrote {res.output_dir}/ (posterior.nc, summary.csv, corner.png, trace.png)")
+            for w in res.warnings if is_main() else ():
                 print(f"WARNING: {w}", file=sys.stderr)
         elif args.command == "search":
             from .infer import search
 
             res = search(args.config, fast=args.fast, output=args.output)
-            print(res.table)
-            print(f"wrote {res.csv_path} and {res.json_path}")
+            if is_main():
+                print(res.table)
+                print(f"wrote {res.csv_path} and {res.json_path}")
         elif args.command == "scan":
             from .infer import scan
 
-            res = scan(args.config, fast=args.fast, output=args.output)
+            res = scan(args.config, fast=args.fast, output=args.output, resume=args.resume, progress=not args.quiet)
+            if not is_main():
+                return 0
             n_ok = int(res.allowed_all.sum())
             n_1s = int((abs(res.pull) <= 1).sum())
             print(f"{res.pull.size} grid points: {n_1s} within 1σ of Δa_μ, {n_ok} allowed by every constraint, "
@@ -218,6 +241,9 @@ def main(argv=None) -> int:
         if args.command == "fit":
             print("\njaxg2: interrupted; the last checkpoint is intact — continue with "
                   f"`jaxg2 fit {args.config} --resume`", file=sys.stderr)
+        elif args.command == "scan":
+            print("\njaxg2: interrupted; finished chunks are kept — continue with "
+                  f"`jaxg2 scan {args.config} --resume`", file=sys.stderr)
         else:
             print("\njaxg2: interrupted", file=sys.stderr)
         return 130

@@ -4,12 +4,13 @@ Public API (mirrors the ``jaxg2`` command)::
 
     jaxg2.fit(config, *, output=None, resume=False, fast=None, progress=True) -> FitResult
     jaxg2.search(config, *, fast=None) -> SearchResult
-    jaxg2.scan(config, *, fast=None) -> ScanResult
+    jaxg2.scan(config, *, fast=None, resume=False, progress=True) -> ScanResult
 
 ``config`` is a TOML path or a dict in the format of :mod:`jaxg2.config`.
 Modules: ``problem`` (the NumPyro model and its pure functions), ``nuts``
 (checkpointed, resumable, multi-device NUTS), ``fit`` (outputs, diagnostics),
-``search`` (optax multi-start), ``scan`` (chunked, sharded grids), ``devices``.
+``search`` (optax multi-start), ``scan`` (chunked, sharded, resumable grids), ``devices``,
+``distributed`` (several processes with ``jax.distributed``).
 """
 
 from .constraint_sets import scan_constraint_sets

@@ -6,9 +6,9 @@ grid points, optimiser starts) runs under :func:`jax.shard_map` over a 1-D mesh 
 the first ``n`` local devices, each device working on its slice with no
 communication.  With one device it is a plain ``jax.jit``.
 
-Multi-host: after ``jax.distributed.initialize()`` every process sees its own
-local devices; each process runs its own chains (use a different ``fit.seed`` per
-process) and writes its own output directory.
+Several processes (:mod:`jaxg2.infer.distributed`): every process sees only its own
+local devices here and spreads its share of the batch over them; the processes
+exchange results outside these functions.
 """
 
 from __future__ import annotations

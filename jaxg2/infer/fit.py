@@ -29,6 +29,7 @@ import jax
 import numpy as np
 
 from .. import config as config_mod
+from . import distributed
 from .nuts import run_nuts
 from .problem import Problem
 
@@ -163,6 +164,24 @@ def _write_outputs(out: Path, idata, summary, problem: Problem):
     plt.close(fig)
 
 
+def _process_share(num_chains: int):
+    """(process count, this process' chains or None, checkpoint file name)."""
+    n_proc = distributed.process_count()
+    if n_proc == 1:
+        return 1, None, "checkpoint.npz"
+    if num_chains < n_proc:
+        raise config_mod.ConfigError("sampler.num_chains", f"{num_chains} chains cannot be split over {n_proc} processes")
+    return n_proc, distributed.share(num_chains), f"checkpoint.p{distributed.process_index()}of{n_proc}.npz"
+
+
+def _gather_draws(draws, num_chains: int):
+    """Every process' chains, in global chain order (a :class:`NutsDraws` on every process)."""
+    import dataclasses
+
+    z, stats = distributed.allgather_concat((draws.z, draws.stats), distributed.counts(num_chains))
+    return dataclasses.replace(draws, z=z, stats=stats)
+
+
 def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
         progress: bool = True, _max_blocks: int | None = None) -> FitResult:
     """Run the NUTS fit a config describes and write its output directory.
@@ -177,13 +196,19 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
     cfg = config_mod.load(config, fast=fast, output=output if output not in (None, False) else None)
     problem = Problem(cfg)
     out = None if output is False else Path(cfg.output)
+    # several processes (jaxg2.infer.distributed): each runs its share of the chains and
+    # keeps its own checkpoint; the draws are gathered and process 0 writes the outputs
+    n_proc, chains, ck_name = _process_share(cfg.sampler["num_chains"])
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         if not resume:
-            for name in ("checkpoint.npz", "checkpoint.npz.tmp"):
+            for name in (ck_name, ck_name + ".tmp"):
                 (out / name).unlink(missing_ok=True)
-    draws = run_nuts(problem, None if out is None else out / "checkpoint.npz", resume=resume,
-                     progress=progress, max_blocks=_max_blocks)
+    draws = run_nuts(problem, None if out is None else out / ck_name, resume=resume,
+                     progress=progress and distributed.is_main(), max_blocks=_max_blocks, chains=chains)
+    if n_proc > 1:
+        draws = _gather_draws(draws, cfg.sampler["num_chains"])
+        out = out if distributed.is_main() else None
     if not draws.complete:
         return FitResult(idata=None, summary=None, output_dir=out, config=cfg, complete=False)
 
@@ -191,10 +216,12 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
              "model": cfg.model.name, "scenario": cfg.scenario, "seed": int(cfg.seed),
              "fast_mode": int(cfg.fast), "registry": json.dumps(problem.record(), default=str),
              "versions": json.dumps(_versions()), "chain_method": draws.chain_method,
-             "n_devices": int(draws.n_devices), "smooth_constraints": int(problem.smooth),
+             "n_devices": int(draws.n_devices), "n_processes": int(n_proc), "smooth_constraints": int(problem.smooth),
              "constraints": json.dumps(list(cfg.constraints)),
              "sampled_sites": json.dumps(list(problem.sites))}
     idata = _inference_data(problem, draws, attrs)
+    if not distributed.is_main():  # the other processes of a distributed fit: no summary, no files
+        return FitResult(idata=idata, summary=None, output_dir=None, config=cfg)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # arviz: few-draw and constant-variable notices
         summary = az.summary(idata, var_names=summary_vars(problem), hdi_prob=0.94, round_to="none")

@@ -165,14 +165,20 @@ def _compiled(problem: Problem, s, method: str, n_dev: int):
 
 
 def run_nuts(problem: Problem, checkpoint: Path | None = None, *, resume: bool = False,
-             progress: bool = True, max_blocks: int | None = None) -> NutsDraws:
+             progress: bool = True, max_blocks: int | None = None,
+             chains: tuple[int, int] | None = None) -> NutsDraws:
     """Run (or resume) NUTS for ``problem``; see the module docstring.
 
     ``max_blocks`` stops after that many blocks in this call (returns an incomplete
     :class:`NutsDraws`; the checkpoint allows resuming) — used to test interruption.
+    ``chains = (lo, hi)`` runs only the chains lo..hi-1 of ``num_chains`` (their keys
+    and starting points are those of the full run, so their draws equal the full
+    run's): one process' share in :mod:`jaxg2.infer.distributed`.
     """
     s = problem.cfg.sampler
-    num_warmup, num_samples, num_chains = s["num_warmup"], s["num_samples"], s["num_chains"]
+    num_warmup, num_samples = s["num_warmup"], s["num_samples"]
+    lo, hi = (0, s["num_chains"]) if chains is None else chains  # distributed: this process' chains
+    num_chains = hi - lo
     block = s["checkpoint_every"]
     total = num_warmup + num_samples
     method, n_dev = _chain_method(s["chain_method"], num_chains)
@@ -181,8 +187,9 @@ def run_nuts(problem: Problem, checkpoint: Path | None = None, *, resume: bool =
     if resume and checkpoint is not None and checkpoint.exists():
         _check_fingerprint(checkpoint, fp)  # before compiling anything
     _, init_fn, block_fn = _compiled(problem, s, method, n_dev)
-    keys = jax.random.split(jax.random.PRNGKey(problem.cfg.seed), num_chains)
-    state = init_fn(keys, initial_positions(problem, jax.random.fold_in(jax.random.PRNGKey(problem.cfg.seed), 1)))
+    keys = jax.random.split(jax.random.PRNGKey(problem.cfg.seed), s["num_chains"])[lo:hi]
+    z0 = initial_positions(problem, jax.random.fold_in(jax.random.PRNGKey(problem.cfg.seed), 1))
+    state = init_fn(keys, {k: v[lo:hi] for k, v in z0.items()})
     leaves, treedef = jax.tree.flatten(state)
     sites = problem.sites
     z_shapes = {k: np.shape(state.z[k])[1:] for k in sites}

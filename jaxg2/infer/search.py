@@ -32,7 +32,7 @@ import optax
 from jax import lax
 
 from .. import config as config_mod
-from . import devices
+from . import devices, distributed
 from .problem import Problem
 
 __all__ = ["search", "SearchResult", "optimise", "accept_mask"]
@@ -116,7 +116,9 @@ def search(config, *, fast: bool | None = None, output=None, write: bool = True)
     hard = Problem(cfg, smooth=False)
     key = jax.random.PRNGKey(s["seed"])
     u0 = problem.prior_draws(key, s["num_starts"])
-    u, pot = optimise(problem, u0, s["num_steps"], s["learning_rate"])
+    lo, hi = distributed.share(s["num_starts"])  # several processes: each optimises its share
+    u, pot = optimise(problem, {k: v[lo:hi] for k, v in u0.items()}, s["num_steps"], s["learning_rate"])
+    u, pot = distributed.allgather_concat((u, pot), distributed.counts(s["num_starts"]))
     values = jax.jit(jax.vmap(problem.constrain))(u)
     theta = problem.theta({n: values[n] for n in problem.free})
     ev = jax.jit(hard.evaluate)(theta)
@@ -143,7 +145,7 @@ def search(config, *, fast: bool | None = None, output=None, write: bool = True)
               f"{n_eval} model evaluations with gradient); Δa_μ scenario {cfg.scenario}")
     table = header + "\n" + table
     csv_path = json_path = None
-    if write:
+    if write and distributed.is_main():
         outdir = Path(cfg.output) / "search"
         outdir.mkdir(parents=True, exist_ok=True)
         units = {n: cfg.model.parameter(n).unit for n in cfg.model.parameter_names}
