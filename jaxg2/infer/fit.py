@@ -1,4 +1,7 @@
-"""``jaxg2.fit``: a config-driven NUTS fit and its output directory.
+"""``jaxg2.fit``: a config-driven MCMC fit and its output directory.
+
+The kernel is ``sampler.kernel``: ``"nuts"`` (:mod:`jaxg2.infer.nuts`), ``"chees"``
+or ``"meads"`` (:mod:`jaxg2.infer.many_chain`); :func:`sample` dispatches.
 
 Output directory (``fit.output``, or ``output=``):
 
@@ -8,7 +11,10 @@ Output directory (``fit.output``, or ``output=``):
                       ``sample_stats`` holds diverging, lp, energy, n_steps,
                       acceptance_rate, step_size.  Group attrs: ``config`` (JSON),
                       ``registry`` (entries used + ``experiments.registry_version()``),
-                      ``versions`` (packages), ``seed``, ``chain_method``, ``n_devices``.
+                      ``versions`` (packages), ``seed``, ``kernel``, ``chain_method``,
+                      ``n_devices``, ``compile_seconds`` and ``sampling_seconds``
+                      (time spent compiling, and the rest of the sampler's wall time,
+                      in this call; a resumed run counts only its own part).
 ``summary.csv/.txt``  mean, sd, 94% HDI, MCSE, ESS bulk/tail, R-hat (and unit)
 ``corner.png``, ``trace.png``
 ``checkpoint.npz``    the sampler state (``resume=True`` continues from it)
@@ -28,11 +34,13 @@ from pathlib import Path
 import jax
 import numpy as np
 
+from .. import compilation
 from .. import config as config_mod
+from .many_chain import run_many_chain
 from .nuts import run_nuts
 from .problem import Problem
 
-__all__ = ["fit", "FitResult", "SamplingWarning", "diagnose"]
+__all__ = ["fit", "sample", "FitResult", "SamplingWarning", "diagnose"]
 
 ESS_MIN_PER_CHAIN = 100  # warn below 100 effective draws per chain (Vehtari et al. 2021)
 RHAT_MAX = 1.01
@@ -163,9 +171,21 @@ def _write_outputs(out: Path, idata, summary, problem: Problem):
     plt.close(fig)
 
 
+def sample(problem: Problem, checkpoint: Path | None, *, resume: bool = False, progress: bool = True,
+           max_blocks: int | None = None):
+    """Run the configured kernel; returns ``(draws, compile_seconds, sampling_seconds)``."""
+    import time
+
+    run = run_nuts if problem.cfg.sampler["kernel"] == "nuts" else run_many_chain
+    t0 = time.perf_counter()
+    with compilation.CompileClock() as clock:
+        draws = run(problem, checkpoint, resume=resume, progress=progress, max_blocks=max_blocks)
+    return draws, clock.seconds, time.perf_counter() - t0 - clock.seconds
+
+
 def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
         progress: bool = True, _max_blocks: int | None = None) -> FitResult:
-    """Run the NUTS fit a config describes and write its output directory.
+    """Run the MCMC fit a config describes and write its output directory.
 
     ``config``: a TOML path or a dict (see :mod:`jaxg2.config`).  ``output`` overrides
     ``fit.output`` (``False`` writes nothing); ``resume`` continues from the checkpoint
@@ -174,6 +194,7 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
     """
     import arviz as az
 
+    compilation.enable_cache()
     cfg = config_mod.load(config, fast=fast, output=output if output not in (None, False) else None)
     problem = Problem(cfg)
     out = None if output is False else Path(cfg.output)
@@ -182,8 +203,8 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
         if not resume:
             for name in ("checkpoint.npz", "checkpoint.npz.tmp"):
                 (out / name).unlink(missing_ok=True)
-    draws = run_nuts(problem, None if out is None else out / "checkpoint.npz", resume=resume,
-                     progress=progress, max_blocks=_max_blocks)
+    draws, t_compile, t_sample = sample(problem, None if out is None else out / "checkpoint.npz",
+                                        resume=resume, progress=progress, max_blocks=_max_blocks)
     if not draws.complete:
         return FitResult(idata=None, summary=None, output_dir=out, config=cfg, complete=False)
 
@@ -193,7 +214,8 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
              "versions": json.dumps(_versions()), "chain_method": draws.chain_method,
              "n_devices": int(draws.n_devices), "smooth_constraints": int(problem.smooth),
              "constraints": json.dumps(list(cfg.constraints)),
-             "sampled_sites": json.dumps(list(problem.sites))}
+             "sampled_sites": json.dumps(list(problem.sites)), "kernel": draws.kernel,
+             "compile_seconds": float(t_compile), "sampling_seconds": float(t_sample)}
     idata = _inference_data(problem, draws, attrs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # arviz: few-draw and constant-variable notices
@@ -201,6 +223,7 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
     summary.insert(0, "unit", [idata.posterior[n].attrs.get("unit", "") for n in summary.index])
     if progress:
         print(format_summary(summary))
+        print(f"{draws.kernel}: compile {t_compile:.1f} s, sampling {t_sample:.1f} s")
     msgs = diagnose(summary, idata, cfg.sampler["num_chains"], smooth=problem.smooth)
     for m in msgs:
         warnings.warn(m, SamplingWarning, stacklevel=2)
