@@ -14,6 +14,7 @@ normal priors, so the posterior is known independently of any sampler:
   The moments of (x, y) follow from 1-D quadratures of p(x) (scipy.integrate.quad).
 """
 
+import importlib
 import math
 import warnings
 
@@ -28,6 +29,8 @@ from jaxg2.infer import Problem, SamplingWarning
 from jaxg2.infer.fit import _constrained
 from jaxg2.infer.many_chain import run_many_chain
 from jaxg2.models.base import Model, Parameter, Prior
+
+fit_mod = importlib.import_module("jaxg2.infer.fit")  # the module (jaxg2.infer.fit is also the function)
 
 A = 1e-9
 S_GAUSS = 2.0
@@ -100,11 +103,11 @@ def check_moments(sample, mean, cov, n_eff):
     np.testing.assert_array_less(np.abs(c - cov), 5 * err)
 
 
-@pytest.mark.parametrize("kernel", ["chees", "meads"])
-def test_correlated_gaussian(kernel):
+@pytest.mark.parametrize("kernel, dense", [("chees", False), ("meads", False), ("meads", True)])
+def test_correlated_gaussian(kernel, dense):
     mean, cov = gauss_moments()
     assert cov[0, 1] / math.sqrt(cov[0, 0] * cov[1, 1]) < -0.85   # strongly correlated target
-    draws = run_many_chain(problem(GAUSS, kernel), progress=False)
+    draws = run_many_chain(problem(GAUSS, kernel, dense_mass=dense), progress=False)
     assert draws.complete and draws.z["x"].shape == (64, 100) and draws.kernel == kernel
     # ESS from the draws themselves (ArviZ), so an unexpectedly sticky sampler widens nothing by fiat
     import arviz as az
@@ -138,7 +141,7 @@ def test_banana(kernel):
 def test_resume_equals_uninterrupted(kernel, tmp_path):
     """Interrupted after the warmup and one sampling segment, or during warmup, then resumed:
     the draws equal those of an uninterrupted run, bit for bit."""
-    p = problem(GAUSS, kernel, num_warmup=60, num_samples=120, num_chains=16)
+    p = problem(GAUSS, kernel, num_warmup=60, num_samples=120, num_chains=16, dense_mass=kernel == "meads")
     full = run_many_chain(p, tmp_path / "full.npz", progress=False)
     ck = tmp_path / "part.npz"
     part = run_many_chain(p, ck, progress=False, max_blocks=2)      # warmup + 50 draws
@@ -176,14 +179,6 @@ def test_fit_output_with_many_chain_kernel(tmp_path):
     assert (tmp_path / "run" / "posterior.nc").exists()
 
 
-def test_constrained_sites_match_problem():
-    """_constrained (shared by all kernels) equals Problem.constrain draw by draw."""
-    p = problem(GAUSS, "chees")
-    z = {"x": np.array([[0.3, -1.0]]), "y": np.array([[2.0, 0.5]])}
-    vals = _constrained(p, z)
-    np.testing.assert_allclose(vals["delta_a_mu"], A * (z["x"] + z["y"]), rtol=1e-15)
-
-
 @pytest.mark.parametrize("sampler, field, text", [
     ({"kernel": "hmc"}, "sampler.kernel", "expected one of nuts, chees, meads, got 'hmc'"),
     ({"kernel": "meads", "num_chains": 6}, "sampler.num_chains", "multiple of 4"),
@@ -193,3 +188,30 @@ def test_kernel_validation(sampler, field, text):
     with pytest.raises(ConfigError, match=text) as err:
         config.load(cfg, fast=False)
     assert err.value.field == field and "\n" not in str(err.value)
+
+
+def test_fast_section_applies_to_every_kernel():
+    cfg = {"fit": {"model": GAUSS, "scenario": "2021"},
+           "sampler": {"kernel": "meads", "num_chains": 256, "num_samples": 1000},
+           "fast": {"num_chains": 8, "num_samples": 20}}
+    fast = config.load(cfg, fast=True).sampler
+    assert fast["kernel"] == "meads" and fast["num_chains"] == 8 and fast["num_samples"] == 20
+    assert config.load(cfg, fast=False).sampler["num_chains"] == 256
+    assert config.load({**cfg, "fast": {"kernel": "nuts", "num_chains": 2}}, fast=True).sampler["kernel"] == "nuts"
+    with pytest.raises(ConfigError, match="multiple of 4"):
+        config.load({**cfg, "fast": {"num_chains": 2}}, fast=True)
+
+
+def test_constrained_in_padded_batches(monkeypatch):
+    """Batches of 4 over 3 × 5 draws (last batch padded): equal to one evaluation."""
+    p = problem(GAUSS, "chees")
+    rng = np.random.default_rng(0)
+    z = {"x": rng.normal(size=(3, 5)), "y": rng.normal(size=(3, 5))}
+    whole = _constrained(p, z)
+    monkeypatch.setattr(fit_mod, "CONSTRAIN_BATCH", 4)
+    parts = _constrained(p, z)
+    assert set(parts) == set(whole)
+    for k in whole:
+        assert parts[k].shape == whole[k].shape
+        np.testing.assert_allclose(parts[k], whole[k], rtol=1e-15, atol=0)
+    np.testing.assert_allclose(parts["delta_a_mu"], A * (z["x"] + z["y"]), rtol=1e-15)

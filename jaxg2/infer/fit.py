@@ -77,12 +77,24 @@ def _versions() -> dict:
             "python": platform.python_version(), "backend": jax.default_backend()}
 
 
+CONSTRAIN_BATCH = 8192  # draws per vectorised evaluation of every observable (bounds memory)
+
+
 def _constrained(problem: Problem, z: dict) -> dict:
-    """All site values for unconstrained draws z[site] of shape (chains, draws, ...)."""
+    """All site values for unconstrained draws z[site] of shape (chains, draws, ...),
+    evaluated in batches of at most :data:`CONSTRAIN_BATCH` draws (one compiled size;
+    the last batch is padded by repeating draws) — many-chain runs have 10⁵+ draws."""
     chains, draws = next(iter(z.values())).shape[:2]
-    flat = {k: np.reshape(v, (chains * draws,) + v.shape[2:]) for k, v in z.items()}
-    out = jax.jit(jax.vmap(problem.constrain))(flat)
-    return {k: np.reshape(np.asarray(v), (chains, draws) + np.shape(v)[1:]) for k, v in out.items()}
+    n = chains * draws
+    flat = {k: np.reshape(v, (n,) + v.shape[2:]) for k, v in z.items()}
+    size = min(n, CONSTRAIN_BATCH)
+    fn = jax.jit(jax.vmap(problem.constrain))
+    parts = []
+    for start in range(0, n, size):
+        idx = np.minimum(np.arange(start, start + size), n - 1)
+        parts.append({k: np.asarray(v) for k, v in fn({k: v[idx] for k, v in flat.items()}).items()})
+    return {k: np.reshape(np.concatenate([p[k] for p in parts])[:n], (chains, draws) + parts[0][k].shape[1:])
+            for k in parts[0]}
 
 
 def _inference_data(problem: Problem, draws, attrs: dict):

@@ -10,13 +10,17 @@ NumPyro's unconstrained space.
   (``blackjax.dynamic_hmc``) whose trajectory length maximises the Change in the
   Estimator of the Expected Square, ``ChEES = ¼ E[(‖z′ − ⟨z⟩‖² − ‖z − ⟨z⟩‖²)²]``,
   by Adam on the ensemble, and whose step size is set by dual averaging of the
-  harmonic-mean acceptance to ``sampler.target_accept``
-  (``blackjax.chees_adaptation``).
+  harmonic-mean acceptance to ``sampler.target_accept``; diagonal mass matrix from
+  the ensemble's variances over the second half of warmup
+  (``blackjax.chees_adaptation``, ``mass_matrix_estimation="diagonal"``).
 ``kernel = "meads"`` — generalized HMC with one leapfrog step per iteration and
   partial momentum refreshment (``blackjax.ghmc``); step size, damping and diagonal
   scales from the largest eigenvalues of the ensemble's preconditioned gradients and
   positions in ``config.MEADS_FOLDS`` folds (Hoffman & Sountsov 2022,
-  https://proceedings.mlr.press/v151/hoffman22a.html; ``blackjax.meads_adaptation``).
+  https://proceedings.mlr.press/v151/hoffman22a.html; ``blackjax.meads_adaptation``);
+  with ``sampler.dense_mass`` the momentum metric is the ensemble covariance of full
+  rank (``low_rank_rank`` = number of sampled sites), accumulated over the second
+  half of warmup.
 
 Warmup is the library's adaptation ``run`` — one compiled ``lax.scan`` over
 ``num_warmup`` steps (with ``progress``, each step ticks the progress bar through a
@@ -74,7 +78,7 @@ class _Kernel:
 
         if self.name == "chees":
             adapt = blackjax.chees_adaptation(logdensity, n, target_acceptance_rate=s["target_accept"],
-                                              adaptation_info_fn=info_fn)
+                                              mass_matrix_estimation="diagonal", adaptation_info_fn=info_fn)
 
             def warmup(key, z0):
                 (states, params), _ = adapt.run(key, z0, CHEES_INITIAL_STEP, optax.adam(CHEES_LEARNING_RATE),
@@ -82,8 +86,9 @@ class _Kernel:
                 self.functions = {k: params[k] for k in ("next_random_arg_fn", "integration_steps_fn")}
                 return states, {k: params[k] for k in ("step_size", "inverse_mass_matrix", "integration_steps_params")}
         else:
+            rank = len(problem.sites) if s["dense_mass"] else None  # rank d: a dense metric
             adapt = blackjax.meads_adaptation(logdensity, n, num_folds=config_mod.MEADS_FOLDS,
-                                              adaptation_info_fn=info_fn)
+                                              low_rank_rank=rank, adaptation_info_fn=info_fn)
 
             def warmup(key, z0):
                 (states, params), _ = adapt.run(key, z0, num_warmup)
@@ -126,7 +131,7 @@ class _Kernel:
 def _kernel(problem: Problem, s, progress: bool) -> _Kernel:
     """The compiled kernel, cached on the problem (a resume in the same process compiles nothing)."""
     key = (s["kernel"], s["num_chains"], s["num_warmup"], s["num_samples"], s["target_accept"],
-           s["checkpoint_every"], progress)
+           s["dense_mass"], s["checkpoint_every"], progress)
     cache = problem.__dict__.setdefault("_many_chain_cache", {})
     if key not in cache:
         cache[key] = _Kernel(problem, s, progress)
