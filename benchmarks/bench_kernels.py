@@ -97,23 +97,23 @@ def main():
     print(f"backend {jax.default_backend()}, {jax.local_device_count()} device(s)")
     for path in args.config:
         cfg = config.load(path, fast=args.fast)
-        rows = [run_emcee(cfg, args.walkers, args.steps, args.burn)]
-        for k in args.kernels:
-            sizes = {} if k == "nuts" else {"num_chains": args.chees_chains if k == "chees" else args.meads_chains,
-                                            "num_warmup": args.warmup, "num_samples": args.samples}
-            rows.append(run_kernel(cfg, k, sizes))
-        base = rows[0]
+        base = run_emcee(cfg, args.walkers, args.steps, args.burn)
         base_rate, base_rate_all = base["ess"] / base["sample"], base["ess"] / base["wall"]
         print(f"\n{path} ({', '.join(Problem(cfg).sites)})")
         print(f"{'kernel':7s} {'size':28s} {'ESS':>7s} {'compile s':>9s} {'sample s':>9s} {'ESS/s':>8s} "
-              f"{'ESS/s all':>9s} {'ratio':>6s} {'ratio all':>9s} {'diverg.':>7s}")
-        for r in rows:
+              f"{'ESS/s all':>9s} {'ratio':>6s} {'ratio all':>9s} {'diverg.':>7s}", flush=True)
+        for k in ["emcee"] + args.kernels:
+            if k == "emcee":
+                r = base
+            else:
+                sizes = {} if k == "nuts" else {"num_chains": args.chees_chains if k == "chees" else args.meads_chains,
+                                                "num_warmup": args.warmup, "num_samples": args.samples}
+                r = run_kernel(cfg, k, sizes)
             rate, rate_all = r["ess"] / r["sample"], r["ess"] / r["wall"]
             print(f"{r['kernel']:7s} {r['what']:28s} {r['ess']:7.0f} {r['compile']:9.2f} {r['sample']:9.2f} "
                   f"{rate:8.1f} {rate_all:9.1f} {rate / base_rate:6.2f} {rate_all / base_rate_all:9.2f} "
-                  f"{r['divergent']:7.3f}")
+                  f"{r['divergent']:7.3f}", flush=True)
         print("ratio: ESS/s over emcee's (sampling time); 'all': wall time including compile and initialisation")
-
 
 if __name__ == "__main__":
     main()
