@@ -15,12 +15,14 @@ scenario = "2021"            # Δa_μ likelihood: registry entry delta_a_mu_<sce
 output = "runs/lmu_ltau_2021"  # default: runs/<config file stem>; relative to the working directory
 seed = 0                     # default 0; every random number of fit/search/scan derives from it
 
-[sampler]                    # NUTS (all optional)
+[sampler]                    # (all optional)
+kernel = "nuts"              # nuts | chees | meads  (chees/meads: many-chain HMC from blackjax,
+                             #   jaxg2.infer.many_chain; use tens to hundreds of chains)
 num_warmup = 500             # default 500
 num_samples = 1000           # default 1000 (per chain)
 num_chains = 4               # default 4
 chain_method = "auto"        # auto | vectorized | parallel  (auto: parallel over local devices if > 1)
-target_accept = 0.8          # NUTS target acceptance probability
+target_accept = 0.8          # NUTS and ChEES target acceptance probability
 max_tree_depth = 10
 dense_mass = false
 checkpoint_every = 100       # iterations per block: the checkpoint and progress-bar granularity
@@ -89,7 +91,10 @@ __all__ = ["Config", "ConfigError", "Axis", "load", "fast_mode", "resolve_model"
 
 PRIORS = ("uniform", "log_uniform", "normal", "fixed", "derived")
 
-SAMPLER_DEFAULTS = {"num_warmup": 500, "num_samples": 1000, "num_chains": 4, "chain_method": "auto",
+KERNELS = ("nuts", "chees", "meads")
+MEADS_FOLDS = 4  # MEADS splits the chains into this many folds (Hoffman & Sountsov 2022)
+
+SAMPLER_DEFAULTS = {"kernel": "nuts", "num_warmup": 500, "num_samples": 1000, "num_chains": 4, "chain_method": "auto",
                     "target_accept": 0.8, "max_tree_depth": 10, "dense_mass": False,
                     "checkpoint_every": 100, "init": "optimize", "init_steps": 200}
 SEARCH_DEFAULTS = {"num_starts": 256, "num_steps": 300, "learning_rate": 0.05, "n_sigma": 1.0,
@@ -97,7 +102,7 @@ SEARCH_DEFAULTS = {"num_starts": 256, "num_steps": 300, "learning_rate": 0.05, "
 SCAN_DEFAULTS = {"x": None, "y": None, "point": None, "fixed": {}, "profile": False,
                  "profile_steps": 200, "chunk": 4096}
 _TYPES = {  # key -> (python types, description)
-    "num_warmup": (int, "a non-negative integer"), "num_samples": (int, "a positive integer"),
+    "kernel": (str, "a string"), "num_warmup": (int, "a non-negative integer"), "num_samples": (int, "a positive integer"),
     "num_chains": (int, "a positive integer"), "chain_method": (str, "a string"),
     "target_accept": (float, "a number"), "max_tree_depth": (int, "a positive integer"),
     "dense_mass": (bool, "true or false"), "checkpoint_every": (int, "a positive integer"),
@@ -393,6 +398,11 @@ def load(config, *, fast: bool | None = None, output=None) -> Config:
     sampler = _section(raw, "sampler", SAMPLER_DEFAULTS, fast_sampler)
     if sampler["chain_method"] not in ("auto", "vectorized", "parallel"):
         raise ConfigError("sampler.chain_method", f"expected auto, vectorized or parallel, got {sampler['chain_method']!r}")
+    if sampler["kernel"] not in KERNELS:
+        raise ConfigError("sampler.kernel", f"expected one of {', '.join(KERNELS)}, got {sampler['kernel']!r}")
+    if sampler["kernel"] == "meads" and (sampler["num_chains"] % MEADS_FOLDS or sampler["num_chains"] < 2 * MEADS_FOLDS):
+        raise ConfigError("sampler.num_chains", f"meads needs a multiple of {MEADS_FOLDS} chains, at least "
+                                                f"{2 * MEADS_FOLDS}, got {sampler['num_chains']}")
     if sampler["init"] not in ("optimize", "prior"):
         raise ConfigError("sampler.init", f"expected optimize or prior, got {sampler['init']!r}")
     if not 0 < sampler["target_accept"] < 1:

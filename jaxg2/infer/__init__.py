@@ -1,4 +1,4 @@
-"""Inference engines: NUTS fits, gradient benchmark-point search, vectorised scans.
+"""Inference engines: MCMC fits (NUTS, ChEES-HMC, MEADS), gradient benchmark-point search, vectorised scans.
 
 Public API (mirrors the ``jaxg2`` command)::
 
@@ -8,7 +8,8 @@ Public API (mirrors the ``jaxg2`` command)::
 
 ``config`` is a TOML path or a dict in the format of :mod:`jaxg2.config`.
 Modules: ``problem`` (the NumPyro model and its pure functions), ``nuts``
-(checkpointed, resumable, multi-device NUTS), ``fit`` (outputs, diagnostics),
+(resumable, multi-device NUTS), ``many_chain`` (blackjax ChEES-HMC and MEADS),
+``blocks`` (the checkpointed loop they share), ``fit`` (outputs, diagnostics),
 ``search`` (optax multi-start), ``scan`` (chunked, sharded, resumable grids), ``devices``,
 ``distributed`` (several processes with ``jax.distributed``).
 """

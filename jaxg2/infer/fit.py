@@ -1,4 +1,7 @@
-"""``jaxg2.fit``: a config-driven NUTS fit and its output directory.
+"""``jaxg2.fit``: a config-driven MCMC fit and its output directory.
+
+The kernel is ``sampler.kernel``: ``"nuts"`` (:mod:`jaxg2.infer.nuts`), ``"chees"``
+or ``"meads"`` (:mod:`jaxg2.infer.many_chain`); :func:`sample` dispatches.
 
 Output directory (``fit.output``, or ``output=``):
 
@@ -8,7 +11,10 @@ Output directory (``fit.output``, or ``output=``):
                       ``sample_stats`` holds diverging, lp, energy, n_steps,
                       acceptance_rate, step_size.  Group attrs: ``config`` (JSON),
                       ``registry`` (entries used + ``experiments.registry_version()``),
-                      ``versions`` (packages), ``seed``, ``chain_method``, ``n_devices``.
+                      ``versions`` (packages), ``seed``, ``kernel``, ``chain_method``,
+                      ``n_devices``, ``compile_seconds`` and ``sampling_seconds``
+                      (time spent compiling, and the rest of the sampler's wall time,
+                      in this call; a resumed run counts only its own part).
 ``summary.csv/.txt``  mean, sd, 94% HDI, MCSE, ESS bulk/tail, R-hat (and unit)
 ``corner.png``, ``trace.png``
 ``checkpoint.npz``    the sampler state (``resume=True`` continues from it)
@@ -28,12 +34,13 @@ from pathlib import Path
 import jax
 import numpy as np
 
+from .. import compilation
 from .. import config as config_mod
 from . import distributed
 from .nuts import run_nuts
 from .problem import Problem
 
-__all__ = ["fit", "FitResult", "SamplingWarning", "diagnose"]
+__all__ = ["fit", "sample", "FitResult", "SamplingWarning", "diagnose"]
 
 ESS_MIN_PER_CHAIN = 100  # warn below 100 effective draws per chain (Vehtari et al. 2021)
 RHAT_MAX = 1.01
@@ -70,12 +77,24 @@ def _versions() -> dict:
             "python": platform.python_version(), "backend": jax.default_backend()}
 
 
+CONSTRAIN_BATCH = 8192  # draws per vectorised evaluation of every observable (bounds memory)
+
+
 def _constrained(problem: Problem, z: dict) -> dict:
-    """All site values for unconstrained draws z[site] of shape (chains, draws, ...)."""
+    """All site values for unconstrained draws z[site] of shape (chains, draws, ...),
+    evaluated in batches of at most :data:`CONSTRAIN_BATCH` draws (one compiled size;
+    the last batch is padded by repeating draws) — many-chain runs have 10⁵+ draws."""
     chains, draws = next(iter(z.values())).shape[:2]
-    flat = {k: np.reshape(v, (chains * draws,) + v.shape[2:]) for k, v in z.items()}
-    out = jax.jit(jax.vmap(problem.constrain))(flat)
-    return {k: np.reshape(np.asarray(v), (chains, draws) + np.shape(v)[1:]) for k, v in out.items()}
+    n = chains * draws
+    flat = {k: np.reshape(v, (n,) + v.shape[2:]) for k, v in z.items()}
+    size = min(n, CONSTRAIN_BATCH)
+    fn = jax.jit(jax.vmap(problem.constrain))
+    parts = []
+    for start in range(0, n, size):
+        idx = np.minimum(np.arange(start, start + size), n - 1)
+        parts.append({k: np.asarray(v) for k, v in fn({k: v[idx] for k, v in flat.items()}).items()})
+    return {k: np.reshape(np.concatenate([p[k] for p in parts])[:n], (chains, draws) + parts[0][k].shape[1:])
+            for k in parts[0]}
 
 
 def _inference_data(problem: Problem, draws, attrs: dict):
@@ -175,16 +194,41 @@ def _process_share(num_chains: int):
 
 
 def _gather_draws(draws, num_chains: int):
-    """Every process' chains, in global chain order (a :class:`NutsDraws` on every process)."""
+    """Every process' chains, in global chain order (a :class:`Draws` on every process)."""
     import dataclasses
 
     z, stats = distributed.allgather_concat((draws.z, draws.stats), distributed.counts(num_chains))
     return dataclasses.replace(draws, z=z, stats=stats)
 
 
+def sample(problem: Problem, checkpoint: Path | None, *, resume: bool = False, progress: bool = True,
+           max_blocks: int | None = None, chains: tuple[int, int] | None = None):
+    """Run the configured kernel; returns ``(draws, compile_seconds, sampling_seconds)``.
+
+    ``chains`` (NUTS only): this process' share of a distributed fit.  ChEES and MEADS
+    adapt on the whole ensemble, so splitting their chains over processes would change
+    the draws: they run in one process."""
+    import time
+
+    kernel = problem.cfg.sampler["kernel"]
+    if chains is not None and kernel != "nuts":
+        raise config_mod.ConfigError("sampler.kernel", f"{kernel!r} adapts across all chains and runs in one "
+                                                       "process; use kernel = \"nuts\" with several processes")
+    t0 = time.perf_counter()
+    with compilation.CompileClock() as clock:
+        if kernel == "nuts":
+            draws = run_nuts(problem, checkpoint, resume=resume, progress=progress, max_blocks=max_blocks,
+                             chains=chains)
+        else:  # blackjax initialises the XLA backend on import: import it only when used
+            from .many_chain import run_many_chain
+
+            draws = run_many_chain(problem, checkpoint, resume=resume, progress=progress, max_blocks=max_blocks)
+    return draws, clock.seconds, time.perf_counter() - t0 - clock.seconds
+
+
 def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
         progress: bool = True, _max_blocks: int | None = None) -> FitResult:
-    """Run the NUTS fit a config describes and write its output directory.
+    """Run the MCMC fit a config describes and write its output directory.
 
     ``config``: a TOML path or a dict (see :mod:`jaxg2.config`).  ``output`` overrides
     ``fit.output`` (``False`` writes nothing); ``resume`` continues from the checkpoint
@@ -193,6 +237,7 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
     """
     import arviz as az
 
+    compilation.enable_cache()
     cfg = config_mod.load(config, fast=fast, output=output if output not in (None, False) else None)
     problem = Problem(cfg)
     out = None if output is False else Path(cfg.output)
@@ -204,8 +249,9 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
         if not resume:
             for name in (ck_name, ck_name + ".tmp"):
                 (out / name).unlink(missing_ok=True)
-    draws = run_nuts(problem, None if out is None else out / ck_name, resume=resume,
-                     progress=progress and distributed.is_main(), max_blocks=_max_blocks, chains=chains)
+    draws, t_compile, t_sample = sample(problem, None if out is None else out / ck_name, resume=resume,
+                                        progress=progress and distributed.is_main(), max_blocks=_max_blocks,
+                                        chains=chains)
     if n_proc > 1:
         draws = _gather_draws(draws, cfg.sampler["num_chains"])
         out = out if distributed.is_main() else None
@@ -218,7 +264,8 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
              "versions": json.dumps(_versions()), "chain_method": draws.chain_method,
              "n_devices": int(draws.n_devices), "n_processes": int(n_proc), "smooth_constraints": int(problem.smooth),
              "constraints": json.dumps(list(cfg.constraints)),
-             "sampled_sites": json.dumps(list(problem.sites))}
+             "sampled_sites": json.dumps(list(problem.sites)), "kernel": draws.kernel,
+             "compile_seconds": float(t_compile), "sampling_seconds": float(t_sample)}
     idata = _inference_data(problem, draws, attrs)
     if not distributed.is_main():  # the other processes of a distributed fit: no summary, no files
         return FitResult(idata=idata, summary=None, output_dir=None, config=cfg)
@@ -228,6 +275,7 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
     summary.insert(0, "unit", [idata.posterior[n].attrs.get("unit", "") for n in summary.index])
     if progress:
         print(format_summary(summary))
+        print(f"{draws.kernel}: compile {t_compile:.1f} s, sampling {t_sample:.1f} s")
     msgs = diagnose(summary, idata, cfg.sampler["num_chains"], smooth=problem.smooth)
     for m in msgs:
         warnings.warn(m, SamplingWarning, stacklevel=2)

@@ -44,9 +44,10 @@ from numpyro.infer.util import constrain_fn, potential_energy
 
 from .. import experiments, likelihood
 
-try:  # JAX's jaxpr dead-code elimination (internal API; a fallback keeps working without it)
+try:  # JAX's jaxpr dead-code elimination: internal API (no public one in jax 0.10), so
+    # likelihood_observables falls back to the full observables without it (tested)
     from jax._src.interpreters.partial_eval import dce_jaxpr as _dce_jaxpr
-except ImportError:  # pragma: no cover
+except ImportError:
     _dce_jaxpr = None
 from ..config import Config
 
@@ -133,27 +134,38 @@ class Problem:
         equations that do not feed :attr:`likelihood_keys` (``dce_jaxpr``) makes the
         sampler's potential — compiled into the NUTS, optimiser and init programs —
         as small as the likelihood allows (for lmu_ltau it halves the compile time).
-        Values are identical to ``model.observables(theta)[k]``.
+        Values are identical to ``model.observables(theta)[k]``.  Without the (internal)
+        DCE pass — missing, or with another signature — the full ``model.observables``
+        is evaluated instead: same values, only a larger program.
         """
-        if _dce_jaxpr is None:  # pragma: no cover - JAX without the internal DCE pass
-            obs = self.model.observables(theta)
-            return {k: obs[k] for k in self.likelihood_keys}
         names = tuple(sorted(theta))
         leaves = [jnp.asarray(theta[n]) for n in names]
         spec = (names, tuple((v.shape, v.dtype) for v in leaves))
         cache = self.__dict__.setdefault("_dce_cache", {})
         if spec not in cache:
-            keys = self.likelihood_keys
-
-            def f(*xs):
-                obs = self.model.observables(dict(zip(names, xs)))
-                return [jnp.asarray(obs[k], dtype=jnp.float64) for k in keys]
-
-            closed = jax.make_jaxpr(f)(*[jax.ShapeDtypeStruct(v.shape, v.dtype) for v in leaves])
-            jaxpr, _ = _dce_jaxpr(closed.jaxpr, [True] * len(keys), instantiate=True)
-            cache[spec] = (jaxpr, closed.consts)
+            cache[spec] = self._pruned_jaxpr(names, leaves)
+        if cache[spec] is None:
+            obs = self.model.observables(theta)
+            return {k: jnp.asarray(obs[k], dtype=jnp.float64) for k in self.likelihood_keys}
         jaxpr, consts = cache[spec]
         return dict(zip(self.likelihood_keys, jax.core.eval_jaxpr(jaxpr, consts, *leaves)))
+
+    def _pruned_jaxpr(self, names, leaves):
+        """(jaxpr, consts) of the likelihood observables with dead code removed, or None."""
+        if _dce_jaxpr is None:
+            return None
+        keys = self.likelihood_keys
+
+        def f(*xs):
+            obs = self.model.observables(dict(zip(names, xs)))
+            return [jnp.asarray(obs[k], dtype=jnp.float64) for k in keys]
+
+        closed = jax.make_jaxpr(f)(*[jax.ShapeDtypeStruct(v.shape, v.dtype) for v in leaves])
+        try:
+            jaxpr, _ = _dce_jaxpr(closed.jaxpr, [True] * len(keys), instantiate=True)
+        except TypeError:  # the internal signature changed
+            return None
+        return jaxpr, closed.consts
 
     def numpyro_model(self, overrides: Mapping[str, jnp.ndarray] | None = None, record: bool = True):
         """The NumPyro model (see module docstring).  ``record=False`` — used while

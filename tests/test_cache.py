@@ -1,0 +1,110 @@
+"""The persistent compilation cache (jaxg2.compilation): where it goes, that the environment
+switches work, that import jaxg2 leaves it alone, and the compile-time clock."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import pytest
+
+from jaxg2 import compilation
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+
+# enable the cache, compile one small program (threshold 0 so it is stored), report
+SNIPPET = """
+import json, jax, jax.numpy as jnp
+import jaxg2, jaxg2.infer
+before = jax.config.jax_compilation_cache_dir
+from jaxg2 import compilation
+path = compilation.enable_cache()
+min_time = jax.config.jax_persistent_cache_min_compile_time_secs
+jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+jax.jit(lambda x: jnp.sin(x) * jnp.arange(7.0))(1.0).block_until_ready()
+print(json.dumps({"before": before, "path": None if path is None else str(path),
+                  "config": jax.config.jax_compilation_cache_dir, "min_time": min_time}))
+"""
+
+
+def _run(tmp_path, **env):
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("JAXG2_CACHE", "JAXG2_NO_CACHE", "JAX_COMPILATION"))}
+    full.update(env, JAX_PLATFORMS="cpu", HOME=str(tmp_path / "home"), PYTHONPATH=str(TESTS))
+    full.pop("XDG_CACHE_HOME", None)
+    out = subprocess.run([sys.executable, "-c", SNIPPET], capture_output=True, text=True, cwd=ROOT, env=full,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _files(path: Path):
+    return [p for p in path.rglob("*") if p.is_file()] if path.exists() else []
+
+
+def test_cache_dir_env_and_default(tmp_path):
+    target = tmp_path / "mycache"
+    r = _run(tmp_path, JAXG2_CACHE_DIR=str(target))
+    assert r["before"] is None                                   # import jaxg2 (and jaxg2.infer) sets nothing
+    assert r["path"] == r["config"] == str(target)
+    assert r["min_time"] == compilation.MIN_COMPILE_SECONDS
+    assert _files(target)                                        # the compiled program was stored there
+    r = _run(tmp_path)
+    default = tmp_path / "home" / ".cache" / "jaxg2" / "jax"
+    assert r["path"] == r["config"] == str(default) and _files(default)
+
+
+def test_no_cache_env(tmp_path):
+    r = _run(tmp_path, JAXG2_NO_CACHE="1", JAXG2_CACHE_DIR=str(tmp_path / "unused"))
+    assert r["path"] is None and r["config"] is None
+    assert not _files(tmp_path / "unused") and not _files(tmp_path / "home")
+
+
+def test_compile_clock_counts_union_of_spans():
+    clock = compilation.CompileClock()
+    with clock:
+        ev = "/jax/core/compile/backend_compile_duration"
+        clock._listen(ev, 10.0, 12.0)
+        clock._listen("/jax/core/compile/jaxpr_trace_duration", 11.0, 13.0)   # overlaps: counts once
+        clock._listen(ev, 20.0, 20.5)
+        clock._listen("/some/other/event", 0.0, 100.0)                        # ignored
+    assert clock.seconds == pytest.approx(3.5)
+    with compilation.CompileClock() as real:
+        jax.jit(lambda x: jnp.cos(x) + 17.25)(2.0).block_until_ready()        # a fresh program
+    assert real.seconds > 0
+    f = jax.jit(lambda x: jnp.tan(x) - 3.5)
+    f(0.1).block_until_ready()
+    with compilation.CompileClock() as again:
+        f(0.2).block_until_ready()                                           # already compiled
+    assert again.seconds == 0.0
+
+
+FIT = """
+import json, warnings, jax
+hits = []
+jax.monitoring.register_event_listener(lambda ev, **kw: hits.append(ev) if ev.endswith("cache_hits") else None)
+import jaxg2
+from test_infer_problem import toy_config
+cfg = toy_config(sampler={"num_warmup": 20, "num_samples": 20, "num_chains": 2, "checkpoint_every": 20,
+                          "init": "prior"})
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    res = jaxg2.fit(cfg, output=False, fast=False, progress=False)
+print(json.dumps({"hits": len(hits), "compile": res.idata.posterior.attrs["compile_seconds"]}))
+"""
+
+
+def test_second_process_loads_the_fit_from_the_cache(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JAXG2_NO_CACHE", "JAX_COMPILATION"))}
+    env.update(JAX_PLATFORMS="cpu", JAXG2_CACHE_DIR=str(tmp_path / "c"), PYTHONPATH=str(TESTS))
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", FIT], capture_output=True, text=True, cwd=ROOT, env=env,
+                             timeout=600)
+        assert out.returncode == 0, out.stderr
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert runs[0]["hits"] == 0 and _files(tmp_path / "c")
+    assert runs[1]["hits"] >= 1          # the sampler's programs came from the cache
