@@ -267,7 +267,9 @@ def _rates(meta, m, couplings):
     prod_ratio = amp[mech] / jnp.asarray(ref_amp[ref, mech]).reshape((-1,) + extra)
     a = prod_ratio**2 * brf_x / jnp.where(brf_ref > 0.0, brf_ref, 1.0)
     a = jnp.where(brf_ref > 0.0, a, 0.0)
-    rho_gamma = width_x[None] / width_ref[ref]
+    w_ref = width_ref[ref]
+    has_ref = w_ref > 0.0  # below 2 m_e a dark photon has no width (such table rows say nothing)
+    rho_gamma = jnp.where(has_ref, width_x[None] / jnp.where(has_ref, w_ref, 1.0), 0.0)
     return a, rho_gamma
 
 
@@ -281,7 +283,7 @@ def _one_sided(grp, m, couplings):
     a, _ = _rates(grp["one_meta"], m, couplings)
     lneps = _interp_tables(lnm, grp["one_lnm"], grp["one_lneps"])
     rng = grp["one_range"].reshape((-1, 2) + (1,) * m.ndim)
-    inside = (lnm[None] >= rng[:, 0]) & (lnm[None] <= rng[:, 1])
+    inside = (lnm[None] >= rng[:, 0] - 1e-12) & (lnm[None] <= rng[:, 1] + 1e-12)  # ulp-safe
     la, pos = _safe_log(a)
     ok = inside & pos
     return jnp.where(ok, jnp.exp(0.5 * jnp.where(ok, la, 0.0) - lneps), 0.0)
@@ -316,7 +318,7 @@ def _two_sided_edges(grp, m, couplings):
     tstar = jnp.asarray(grp["two_tstar"]).reshape(shape) * jnp.ones_like(lnz)
     lphimax = jnp.asarray(grp["two_lphimax"]).reshape(shape)
     rng = grp["two_range"].reshape((-1, 2) + (1,) * m.ndim)
-    inside = (lnm[None] >= rng[:, 0]) & (lnm[None] <= rng[:, 1])
+    inside = (lnm[None] >= rng[:, 0] - 1e-12) & (lnm[None] <= rng[:, 1] + 1e-12)  # ulp-safe
     la, pos_a = _safe_log(a)
     lr, pos_r = _safe_log(rho_gamma)
     valid = inside & pos_a & pos_r
@@ -335,77 +337,78 @@ def _two_sided(grp, m, couplings):
     lk2_lo, lk2_up, lk2_star, band, excess, valid = _two_sided_edges(grp, m, couplings)
     s_band = jnp.exp(jnp.minimum(-0.5 * lk2_lo, 0.5 * lk2_up))
     s_none = jnp.exp(-0.5 * jnp.abs(lk2_star) - 0.5 * jnp.where(valid & ~band, -excess, 0.0))
-    return jnp.where(band, s_band, jnp.where(valid, s_none, 0.0))
+    s = jnp.where(band, s_band, jnp.where(valid, s_none, 0.0))
+    return s, lk2_lo, lk2_up, band
 
 
-def _statistics(names: tuple[str, ...], mass, couplings) -> dict:
+@functools.partial(jax.jit, static_argnums=0)
+def _evaluate(names: tuple[str, ...], mass, couplings) -> dict:
+    """name -> (statistic, ln k_lo^2, ln k_up^2, band) for every table in ``names``
+    (one-sided: k_lo = k_up = 1/r, band = r > 0)."""
     grp = _group(names)
     m, c = _broadcast(mass, couplings)
     out = {}
     if grp["one"]:
         r = _one_sided(grp, m, c)
-        out.update({n: r[i] for i, n in enumerate(grp["one"])})
+        pos = r > 0.0
+        lk2 = jnp.where(pos, -2.0 * jnp.log(jnp.where(pos, r, 1.0)), jnp.inf)
+        out.update({n: (r[i], lk2[i], lk2[i], pos[i]) for i, n in enumerate(grp["one"])})
     if grp["two"]:
-        s = _two_sided(grp, m, c)
-        out.update({n: s[i] for i, n in enumerate(grp["two"])})
+        res = _two_sided(grp, m, c)
+        out.update({n: tuple(x[i] for x in res) for i, n in enumerate(grp["two"])})
     return out
+
+
+def _statistics(names: tuple[str, ...], mass, couplings) -> dict:
+    return {n: v[0] for n, v in _evaluate(names, mass, dict(couplings)).items()}
 
 
 # ----------------------------------------------------------------------------------------
 # Public API
 
 
-def _check(limit):
+def _one(limit, mass, couplings):
     if limit not in CATALOGUE:
         import difflib
 
         close = difflib.get_close_matches(limit, CATALOGUE, n=3)
         raise KeyError(f"unknown light-vector limit {limit!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
+    c = {k: v for k, v in couplings.items() if k != "mass"}
+    return _evaluate((limit,), mass, c)[limit]
+
+
+def _k(lk2, band):
+    return jnp.where(band, jnp.exp(0.5 * jnp.where(band, lk2, 0.0)), jnp.inf)
 
 
 def coupling_limit(limit: str, mass, couplings: Mapping):
     """Largest common factor k on all couplings (``invisible_width`` scaled by k²)
     allowed by ``limit`` at ``mass`` [GeV]; +inf where the search does not reach.  For
     two-sided (beam-dump) bands the lower edge k₋.  Broadcasts; differentiable."""
-    _check(limit)
-    grp = _group((limit,))
-    m, c = _broadcast(mass, couplings)
-    if grp["one"]:
-        r = _one_sided(grp, m, c)[0]
-        pos = r > 0.0
-        return jnp.where(pos, 1.0 / jnp.where(pos, r, 1.0), jnp.inf)
-    lk2_lo, _, _, band, _, _ = _two_sided_edges(grp, m, c)
-    return jnp.where(band[0], jnp.exp(0.5 * jnp.where(band[0], lk2_lo[0], 0.0)), jnp.inf)
+    _, lk2_lo, _, band = _one(limit, mass, couplings)
+    return _k(lk2_lo, band)
 
 
 def band_edges(limit: str, mass, couplings: Mapping):
     """(k₋, k₊) of a two-sided limit: couplings scaled by k₋ < k < k₊ are excluded
     (+inf, +inf where there is no band)."""
-    _check(limit)
-    grp = _group((limit,))
-    if not grp["two"]:
+    if CATALOGUE.get(limit) is not None and CATALOGUE[limit].values["bound"] != "two_sided":
         raise ValueError(f"{limit} is a one-sided limit")
-    m, c = _broadcast(mass, couplings)
-    lk2_lo, lk2_up, _, band, _, _ = _two_sided_edges(grp, m, c)
-    k = lambda x: jnp.where(band[0], jnp.exp(0.5 * jnp.where(band[0], x[0], 0.0)), jnp.inf)  # noqa: E731
-    return k(lk2_lo), k(lk2_up)
+    _, lk2_lo, lk2_up, band = _one(limit, mass, couplings)
+    return _k(lk2_lo, band), _k(lk2_up, band)
 
 
 def statistic(limit: str, mass, couplings: Mapping):
-    """The family observable ``r_<limit>`` (r = 1/k, or s for two-sided bands)."""
-    _check(limit)
-    return _statistics((limit,), mass, couplings)[limit]
+    """The family observable ``r_<limit>``: r = 1/k (one-sided) or s (two-sided bands)."""
+    return _one(limit, mass, couplings)[0]
 
 
 def excluded(limit: str, mass, couplings: Mapping):
     """True where ``limit`` excludes the couplings at ``mass`` (inside the band for beam dumps)."""
-    _check(limit)
-    grp = _group((limit,))
-    m, c = _broadcast(mass, couplings)
-    if grp["one"]:
-        return _one_sided(grp, m, c)[0] > 1.0
-    lk2_lo, lk2_up, _, band, _, _ = _two_sided_edges(grp, m, c)
-    return band[0] & (lk2_lo[0] < 0.0) & (lk2_up[0] > 0.0)
+    s, lk2_lo, lk2_up, band = _one(limit, mass, couplings)
+    if CATALOGUE[limit].values["bound"] == "one_sided":
+        return s > 1.0
+    return band & (lk2_lo < 0.0) & (lk2_up > 0.0)
 
 
 # ----------------------------------------------------------------------------------------
@@ -422,8 +425,9 @@ INVISIBLE = tuple(n for n in LIMITS if _is_invisible(n))
 
 def _observables(names):
     def obs(couplings: Mapping[str, Mapping]) -> dict:
-        lv = couplings[SECTION]
-        st = _statistics(names, lv["mass"], lv)
+        lv = dict(couplings[SECTION])
+        mass = lv.pop("mass")
+        st = _statistics(names, mass, lv)
         return {"r_" + n: st[n] for n in names}
 
     return obs
