@@ -289,7 +289,7 @@ def _one_sided(grp, m, couplings):
     return jnp.where(ok, jnp.exp(0.5 * jnp.where(ok, la, 0.0) - lneps), 0.0)
 
 
-def _branch_root(lt, rho, lo, hi, increasing, n_iter=64):
+def _branch_root(lt, rho, lo, hi, increasing, n_iter=48):
     """t with ln φ(t) = lt on [lo, hi] (bisection on stopped values, then one Newton step
     that carries the implicit-function gradient)."""
     lt_s = jax.lax.stop_gradient(lt)
