@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--resume", action="store_true", help="continue an interrupted run from its checkpoint")
     f.add_argument("--fast", action="store_true", default=None, help="apply the [fast] overrides (as JAXG2_FAST=1)")
     f.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary print-out")
+    f.add_argument("--vars", help="comma-separated posterior variables for corner.png "
+                                  "(default: the sampled parameters and delta_a_mu)")
 
     for name, text in (("search", "gradient-based benchmark points (optax multi-start)"),
                        ("scan", "vectorised 1-D/2-D parameter map")):
@@ -211,7 +213,8 @@ def main(argv=None) -> int:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SamplingWarning)  # printed below, once
                 res = fit(args.config, output=args.output, resume=args.resume, fast=args.fast,
-                          progress=not args.quiet)
+                          progress=not args.quiet,
+                          corner_vars=[v.strip() for v in args.vars.split(",")] if args.vars else None)
             if is_main():
                 print(f"wrote {res.output_dir}/ (posterior.nc, summary.csv, corner.png, trace.png)")
             for w in res.warnings if is_main() else ():
@@ -238,12 +241,12 @@ def main(argv=None) -> int:
         print(f"jaxg2: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        again = f"jaxg2 {args.command} {args.config}" + (f" --output {args.output}" if args.output else "") \
+            + (" --fast" if getattr(args, "fast", None) else "") + " --resume"
         if args.command == "fit":
-            print("\njaxg2: interrupted; the last checkpoint is intact — continue with "
-                  f"`jaxg2 fit {args.config} --resume`", file=sys.stderr)
+            print(f"\njaxg2: interrupted; the last checkpoint is intact — continue with `{again}`", file=sys.stderr)
         elif args.command == "scan":
-            print("\njaxg2: interrupted; finished chunks are kept — continue with "
-                  f"`jaxg2 scan {args.config} --resume`", file=sys.stderr)
+            print(f"\njaxg2: interrupted; finished chunks are kept — continue with `{again}`", file=sys.stderr)
         else:
             print("\njaxg2: interrupted", file=sys.stderr)
         return 130

@@ -93,3 +93,16 @@ def test_show_constraints_table_has_one_row_per_constraint(capsys):
     assert ("allowed" if meg_ok else "EXCLUDED") in rows["meg"]
     assert "arXiv:" in rows["meg"] and "(2024)" in rows["meg"]      # registry provenance
     assert "theory" in rows["pert"] and "(off)" in rows["pert"]      # a theoretical, non-default bound
+
+
+def test_fit_refuses_unknown_corner_vars_and_unwritable_output(tmp_path, capsys):
+    cfg = tmp_path / "toy.toml"
+    cfg.write_text(TOML.format(out=tmp_path / "run"))
+    assert cli.main(["fit", str(cfg), "--quiet", "--vars", "a,nope"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown posterior variable(s) nope" in err and len(err.strip().splitlines()) == 1
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert cli.main(["fit", str(cfg), "--quiet", "--output", str(blocker / "sub")]) == 2
+    assert "cannot create" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()                                       # nothing half-written

@@ -161,7 +161,7 @@ def _save_figure_atomic(fig, path: Path):
     os.replace(tmp, path)
 
 
-def _write_outputs(out: Path, idata, summary, problem: Problem):
+def _write_outputs(out: Path, idata, summary, problem: Problem, corner_vars=None):
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -175,7 +175,7 @@ def _write_outputs(out: Path, idata, summary, problem: Problem):
     summary.to_csv(out / "summary.csv.tmp")
     os.replace(out / "summary.csv.tmp", out / "summary.csv")
     _write_text_atomic(out / "summary.txt", format_summary(summary) + "\n")
-    fig = plots.corner(idata, var_names=list(problem.sites))
+    fig = plots.corner(idata, var_names=corner_vars)  # default: the sampled sites and Δa_μ
     _save_figure_atomic(fig, out / "corner.png")
     plt.close(fig)
     fig = plots.trace(idata, var_names=list(problem.sites))
@@ -227,7 +227,7 @@ def sample(problem: Problem, checkpoint: Path | None, *, resume: bool = False, p
 
 
 def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
-        progress: bool = True, _max_blocks: int | None = None) -> FitResult:
+        progress: bool = True, corner_vars=None, _max_blocks: int | None = None) -> FitResult:
     """Run the MCMC fit a config describes and write its output directory.
 
     ``config``: a TOML path or a dict (see :mod:`jaxg2.config`).  ``output`` overrides
@@ -240,7 +240,24 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
     compilation.enable_cache()
     cfg = config_mod.load(config, fast=fast, output=output if output not in (None, False) else None)
     problem = Problem(cfg)
+    if corner_vars is not None:
+        known = set(problem.sites) | set(cfg.model.parameter_names) | set(problem.obs_site.values())
+        unknown = [v for v in corner_vars if v not in known]
+        if unknown:
+            raise config_mod.ConfigError("--vars", f"unknown posterior variable(s) {', '.join(unknown)}; "
+                                                   f"sampled: {', '.join(problem.sites)}")
     out = None if output is False else Path(cfg.output)
+    if out is not None and out.exists() and not out.is_dir():
+        raise config_mod.ConfigError("fit.output", f"{out} exists and is not a directory")
+    if out is not None:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise config_mod.ConfigError("fit.output", f"cannot create {out} ({exc.strerror})") from None
+    if resume and out is not None and not any(out.glob("checkpoint*.npz")):
+        import sys
+
+        print(f"jaxg2: no checkpoint in {out}: starting afresh", file=sys.stderr)
     # several processes (jaxg2.infer.distributed): each runs its share of the chains and
     # keeps its own checkpoint; the draws are gathered and process 0 writes the outputs
     n_proc, chains, ck_name = _process_share(cfg.sampler["num_chains"])
@@ -280,5 +297,5 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
     for m in msgs:
         warnings.warn(m, SamplingWarning, stacklevel=2)
     if out is not None:
-        _write_outputs(out, idata, summary, problem)
+        _write_outputs(out, idata, summary, problem, corner_vars)
     return FitResult(idata=idata, summary=summary, output_dir=out, config=cfg, warnings=msgs)
