@@ -421,9 +421,13 @@ _PARAMETERS = (
 _CONSTRAINTS = (
     Constraint("meg2_2025", "br_mu_e_gamma", "upper", entry="meg2_2025_mu_e_gamma"),
     Constraint("meg2_2024", "br_mu_e_gamma", "upper", entry="meg2_2024_mu_e_gamma", default=False),
-    *(Constraint(n.replace("_dark_photon", ""), "epsilon_invisible", "curve", entry=n, mass="m_Aprime")
+    # the paper's switch between invisible and visible curves; superseded by the constraints
+    # library, which weights every search by the A′ branching fractions (see ``couplings``)
+    *(Constraint(n.replace("_dark_photon", ""), "epsilon_invisible", "curve", entry=n, mass="m_Aprime",
+                 default=False, note="[paper set, superseded by the constraints library]")
       for n in INVISIBLE_CURVES),
-    *(Constraint(n.replace("_dark_photon", ""), "epsilon_visible", "curve", entry=n, mass="m_Aprime")
+    *(Constraint(n.replace("_dark_photon", ""), "epsilon_visible", "curve", entry=n, mass="m_Aprime",
+                 default=False, note="[paper set, superseded by the constraints library]")
       for n in VISIBLE_CURVES),
     Constraint("borexino", "mu_eff_borexino", "upper", entry="borexino_2017_mu_nu",
                note="μ_eff × √R(m_A′) is the equivalent massless-photon moment (eq. 33)"),
