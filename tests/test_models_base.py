@@ -103,3 +103,28 @@ def test_invalid_observables_flags_rules_and_branching_ratios_above_one():
     bad = {"y": jnp.asarray(4.0)}
     flags = invalid_observables(m, m.observables(bad), bad)
     assert flags["delta_a_mu"] == "y above 3" and "branching ratio above 1" in flags["br_x"]
+
+
+def test_gaussian_with_null_value_compares_with_the_sm_agreement():
+    import jax.numpy as jnp
+
+    from jaxg2 import experiments
+
+    e = experiments.get("delta_a_e_rb")                    # a measurement that deviates from 0 by ~2σ
+    c = Constraint("ae", "x", "gaussian", entry="delta_a_e_rb", null_value=0.0)
+    plain = Constraint("ae_plain", "x", "gaussian", entry="delta_a_e_rb")
+    at = lambda v: {"x": jnp.asarray(v)}                    # noqa: E731
+    assert bool(c.satisfied(at(0.0)))                       # the SM itself is never excluded
+    assert bool(plain.satisfied(at(0.0))) == (abs(e.value) <= 2 * e.sigma)
+    # Δχ² = pull² − pull_SM² ≤ 4: the edge solves (x − μ)² − μ² = 4σ², x = μ − √(μ² + 4σ²) < 0
+    edge = e.value - (e.value**2 + 4 * e.sigma**2) ** 0.5
+    assert bool(c.satisfied(at(edge * 0.99))) and not bool(c.satisfied(at(edge * 1.01)))
+
+
+def test_every_library_measurement_states_its_sm_value():
+    from jaxg2.constraints import all_families
+
+    for f in all_families():
+        for c in f.constraints:
+            if c.kind == "gaussian":
+                assert c.null_value is not None, (f.name, c.name)

@@ -188,10 +188,10 @@ FAMILIES = (
         units={"cevns_coherent_csi_ratio": "1", "cevns_coherent_ar_ratio": "1"},
         constraints=(
             Constraint("coherent_csi", "cevns_coherent_csi_ratio", "gaussian", entry="coherent_csi_cevns_ratio",
-                       family="cevns",
+                       family="cevns", null_value=1.0,
                        note="N_{SM+X}/N_SM above a sharp 3 keVnr recoil threshold (proxy), Helm form factor"),
             Constraint("coherent_ar", "cevns_coherent_ar_ratio", "gaussian", entry="coherent_ar_cevns_ratio",
-                       family="cevns", default=False,
+                       family="cevns", default=False, null_value=1.0,
                        note="off by default: the Ar recoil threshold (20 keVnr) is an assumption, not a sourced number"),
         ),
         description="COHERENT CEvNS event-rate ratios (CsI 2021, Ar 2020) with the X propagator 1/(2MT + m²)",

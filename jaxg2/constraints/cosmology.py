@@ -43,11 +43,11 @@ def observables(couplings):
 
 
 CONSTRAINTS = (
-    Constraint("neff_act", OBSERVABLE, "gaussian", entry="neff_act_dr6_2025", family=FAMILY,
+    Constraint("neff_act", OBSERVABLE, "gaussian", entry="neff_act_dr6_2025", family=FAMILY, null_value=n_eff_sm(),
                note="P-ACT-LB; includes Planck"),
-    Constraint("neff_planck", OBSERVABLE, "gaussian", entry="neff_planck_2018", family=FAMILY, default=False,
+    Constraint("neff_planck", OBSERVABLE, "gaussian", entry="neff_planck_2018", family=FAMILY, default=False, null_value=n_eff_sm(),
                note="not independent of neff_act: use one of the two"),
-    Constraint("neff_bbn", OBSERVABLE, "gaussian", entry="neff_bbn_fields_2020", family=FAMILY,
+    Constraint("neff_bbn", OBSERVABLE, "gaussian", entry="neff_bbn_fields_2020", family=FAMILY, null_value=n_eff_sm(),
                note="radiation at BBN"),
 )
 

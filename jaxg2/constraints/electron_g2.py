@@ -40,9 +40,9 @@ UNITS = {OBSERVABLE: "1"}
 
 def _constraints(family: str) -> tuple[Constraint, ...]:
     return (
-        Constraint("electron_g2_rb", OBSERVABLE, "gaussian", entry="delta_a_e_rb", family=family,
+        Constraint("electron_g2_rb", OBSERVABLE, "gaussian", entry="delta_a_e_rb", family=family, null_value=0.0,
                    note="Δa_e with α(Rb); default (Cs and Rb disagree by >5σ: choose one)"),
-        Constraint("electron_g2_cs", OBSERVABLE, "gaussian", entry="delta_a_e_cs", family=family,
+        Constraint("electron_g2_cs", OBSERVABLE, "gaussian", entry="delta_a_e_cs", family=family, null_value=0.0,
                    default=False, note="Δa_e with α(Cs); alternative to electron_g2_rb, never both"),
     )
 

@@ -151,7 +151,7 @@ def _family():
 
     cons = tuple(
         Constraint(f"borexino_{line}", f"nue_borexino_{line}_rate_shift", "gaussian",
-                   entry=f"borexino_phase2_{line}_rate_shift", family="nu_e_scattering",
+                   entry=f"borexino_phase2_{line}_rate_shift", family="nu_e_scattering", null_value=0.0,
                    note=f"Borexino Phase-II {line} nu-e rate (Gaussian on the fractional shift)")
         for line in ("be7", "pep"))
     return Family(

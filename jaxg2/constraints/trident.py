@@ -282,10 +282,10 @@ FAMILIES = (
         observables=observables,
         units={"trident_ccfr_ratio": "1", "trident_charm2_ratio": "1"},
         constraints=(
-            Constraint("ccfr_trident", "trident_ccfr_ratio", "gaussian", entry="ccfr_trident_ratio", family="trident",
+            Constraint("ccfr_trident", "trident_ccfr_ratio", "gaussian", entry="ccfr_trident_ratio", family="trident", null_value=1.0,
                        note="EPA with the X propagator at every mass; mean-energy beam; coherent Fe only"),
             Constraint("charm2_trident", "trident_charm2_ratio", "gaussian", entry="charm2_trident_ratio",
-                       family="trident", note="EPA with the X propagator; mean-energy beam; SiO2 glass, coherent only"),
+                       family="trident", null_value=1.0, note="EPA with the X propagator; mean-energy beam; SiO2 glass, coherent only"),
         ),
         description="neutrino trident σ_{SM+X}/σ_SM (CCFR, CHARM-II), equivalent-photon approximation",
     ),

@@ -109,6 +109,7 @@ class Constraint:
     family: str = "model"
     source: str = ""
     year: int | None = None
+    null_value: float | None = None
 
     def __post_init__(self):
         if self.kind not in CONSTRAINT_KINDS:
@@ -162,7 +163,10 @@ class Constraint:
         x = self.value(obs)
         if self.kind == "gaussian":
             e = self.registry_entry()
-            return jnp.abs(x - e.value) <= n_sigma * e.sigma
+            if self.null_value is None:
+                return jnp.abs(x - e.value) <= n_sigma * e.sigma
+            d_chi2 = ((x - e.value) ** 2 - (self.null_value - e.value) ** 2) / e.sigma**2
+            return d_chi2 <= n_sigma**2
         return jnp.isfinite(self.log_likelihood(obs, smooth=False))
 
 

@@ -355,16 +355,16 @@ PARAMETERS = (
 )
 
 CONSTRAINTS = (
-    Constraint("tau_universality", "g_tau_over_g_mu", "gaussian", entry="tau_universality_g_tau_over_g_mu",
+    Constraint("tau_universality", "g_tau_over_g_mu", "gaussian", entry="tau_universality_g_tau_over_g_mu", null_value=1.0,
                note="g_tau/g_mu = 1 + eps_tau (HFLAV 2022)"),
-    Constraint("tau_universality_pich2014", "g_tau_over_g_mu", "gaussian", entry="tau_universality_pich_2014",
+    Constraint("tau_universality_pich2014", "g_tau_over_g_mu", "gaussian", entry="tau_universality_pich_2014", null_value=1.0,
                default=False, note="the paper's input (eps_tau <= 0.004 at 2 sigma)"),
     Constraint("m_nu_tau", "m_nu_tau", "upper", absolute=True, limit=M_NU_MAX_EV,
                note="|m_nu_tau| <= sqrt(|dm2_3l|) (NuFIT 6.0 NO) = 0.050 eV: the heaviest-neutrino "
                     "scale; the paper's 0.05 eV"),
     Constraint("m_nu_emu", "m_nu_emu", "upper", absolute=True, limit=M_NU_MAX_EV, default=False,
                note="SU(2)_H-breaking nu_e-nu_mu mass below the heaviest-neutrino scale"),
-    Constraint("z_width", "n_nu_z", "gaussian", entry="n_nu_z_width",
+    Constraint("z_width", "n_nu_z", "gaussian", entry="n_nu_z_width", null_value=3.0,
                note="N_nu = 3 + beta^3 from Z -> phi0 phi0*; the paper's m_phi0 > m_Z/2"),
     Constraint("z_threshold", "m_phi0", "lower", limit=C.M_Z / 2, default=False,
                note="kinematic form of the Z-width bound: m_phi0 >= m_Z/2"),
