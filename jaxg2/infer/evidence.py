@@ -28,8 +28,9 @@ deviation (``NestedSamplerResults.log_Z_mean / log_Z_uncert``).
 One compiled program serves many configs with the same number of free parameters:
 the log-likelihood is ``lax.switch(index, [problem₁, problem₂, ...])`` and the index
 is a jaxns run argument, so :func:`evidences` (used by ``jaxg2 compare``) compiles
-jaxns' sampler once per dimension instead of once per config.  A config's result
-does not depend on the company it is computed in (same seed, same answer).
+jaxns' sampler once per dimension instead of once per config (jaxns' compile is
+most of a small run's time).  The seed is ``fit.seed``: the same call with the same
+seed gives the same answer; the compiled program is cached for repeated calls.
 
 Outputs (in the config's output directory, next to the fit's):
 
