@@ -35,7 +35,8 @@ seed gives the same answer; the compiled program is cached for repeated calls.
 Outputs (in the config's output directory, next to the fit's):
 
 ``evidence.json``   ``log_z``, ``log_z_err``, ``num_likelihood_evaluations``, ``wall_time_s``,
-                    ``seed`` and the run's settings and provenance.
+                    ``seed``, ``converged`` (false: jaxns hit its sample limit; a
+                    RuntimeWarning says so) and the run's settings and provenance.
 ``evidence.nc``     ArviZ InferenceData of the weighted nested samples: ``posterior``
                     (one chain) holds every site, parameter and observable as in
                     ``posterior.nc``; ``sample_stats`` holds ``log_weight`` (normalised
@@ -52,6 +53,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -285,6 +287,11 @@ def _finish(cfg, problem, res, wall, settings, out, progress) -> EvidenceResult:
              "log_z_err": record["log_z_err"], "registry": json.dumps(problem.record(), default=str),
              "constraints": json.dumps(list(cfg.constraints)), "sampled_sites": json.dumps(list(problem.sites)),
              "weights": "sample_stats.log_weight (nested-sampling posterior weights)"}
+    record["converged"] = record["termination_reason"] == 0
+    if not record["converged"]:
+        warnings.warn(f"{cfg.model.name} ({cfg.scenario}): jaxns stopped at a hard limit (termination reason "
+                      f"{record['termination_reason']}: its sample buffer) before Δlog Z < log 1.001; log Z may "
+                      "be underestimated — give more live points", RuntimeWarning, stacklevel=3)
     idata = _weighted_idata(problem, res, attrs)
     if out is not None:
         _write(out, record, idata)
