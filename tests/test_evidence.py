@@ -21,8 +21,7 @@ import pytest
 from scipy.stats import norm
 
 from jaxg2 import cli, experiments
-from jaxg2.infer import compare as compare_mod
-from jaxg2.infer.compare import compare, jeffreys
+from jaxg2.infer.compare import format_table, jeffreys
 from jaxg2.infer.evidence import equal_weight, evidence, evidences, load_evidence
 from jaxg2.models.base import Model, Parameter, Prior
 
@@ -155,7 +154,7 @@ def test_evidence_cli_and_same_seed_same_answer(tmp_path, capsys):
 
 
 def test_compare_rows_against_first_config():
-    rows = compare_mod.format_table([
+    rows = format_table([
         {"label": "a", "model": "m", "scenario": "2021", "log_z": 1.0, "log_z_err": 0.1, "ln_b": 0.0,
          "ln_b_err": 0.0, "reference": True, "jeffreys": ""},
         {"label": "b", "model": "m", "scenario": "2021", "log_z": 3.0, "log_z_err": 0.1, "ln_b": 2.0,
