@@ -5,7 +5,7 @@ jaxg2 fit CONFIG.toml [--output DIR] [--resume] [--fast] [--quiet]
 jaxg2 search CONFIG.toml [--output DIR] [--fast]
 jaxg2 scan CONFIG.toml [--output DIR] [--fast]
 jaxg2 evidence CONFIG.toml [--output DIR] [--fast] [--quiet] [--live N] [--slices N]
-jaxg2 compare CONFIG.toml... [--reference SM.toml] [--fast] [--quiet] [--live N] [--slices N]
+jaxg2 compare CONFIG.toml... [--reference SM.toml ...] [--fast] [--quiet] [--live N] [--slices N]
 jaxg2 models
 jaxg2 show MODEL [--point BP1] [--set name=value ...]
 ```
@@ -49,8 +49,9 @@ def _parser() -> argparse.ArgumentParser:
             e.add_argument("--output", "-o", help="output directory (overrides fit.output)")
         else:
             e.add_argument("configs", nargs="+", help="TOML fit configurations")
-            e.add_argument("--reference", "-r", help="reference config (default: the first); for the SM "
-                                                     "write Δa_μ^NP = 0, as fits/sm_2021.toml")
+            e.add_argument("--reference", "-r", action="append", help="reference config (default: the first "
+                           "config); repeat it for one reference per scenario; for the SM write Δa_μ^NP = 0, "
+                           "as fits/sm_2021.toml")
         e.add_argument("--fast", action="store_true", default=None, help="apply the [fast] overrides")
         e.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
         e.add_argument("--live", type=int, help="live points (root lineages; default 30 per free parameter)")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..config import ConfigError
 from .evidence import EvidenceResult, evidences
 
 __all__ = ["compare", "jeffreys", "ComparisonResult", "format_table"]
@@ -71,29 +72,38 @@ def format_table(rows: list[dict]) -> str:
 
 def compare(configs, reference=None, *, output=None, fast: bool | None = None, progress: bool = True,
             num_live_points: int | None = None, num_slices: int | None = None) -> ComparisonResult:
-    """Evidences of ``configs`` and their Bayes factors against ``reference`` (a config,
-    default: the first of ``configs``).  The reference is computed with the others (one
-    compiled program per number of free parameters).  Returns the rows and the table."""
+    """Evidences of ``configs`` and their Bayes factors against a reference.
+
+    ``reference``: a config (default: the first of ``configs``) or a list of configs of
+    different scenarios — each config is then compared with the reference of its own
+    scenario (e.g. ``[sm_2021, sm_2025]``).  Everything is computed in one
+    :func:`~jaxg2.infer.evidence.evidences` call (one compiled program per number of free
+    parameters).  Returns the rows (references first) and the table."""
     configs = list(configs)
     if not configs:
         raise ValueError("compare needs at least one config")
-    all_cfgs = ([reference] if reference is not None else []) + configs
-    results = evidences(all_cfgs, output=output, fast=fast, progress=progress,
+    refs = [] if reference is None else (list(reference) if isinstance(reference, (list, tuple)) else [reference])
+    results = evidences(refs + configs, output=output, fast=fast, progress=progress,
                         num_live_points=num_live_points, num_slices=num_slices)
-    ref = results[0]
-    ref_label = _label(ref)
-    rows = []
-    scenarios = {r.config.scenario for r in results}
+    n_ref = max(len(refs), 1)
+    by_scenario = {}
+    for r in results[:n_ref]:
+        if r.config.scenario in by_scenario:
+            raise ConfigError("reference", f"two references for scenario {r.config.scenario!r}")
+        by_scenario[r.config.scenario] = r
+    rows, mixed = [], set()
     for i, r in enumerate(results):
-        is_ref = i == 0
+        is_ref = i < n_ref
+        ref = by_scenario.get(r.config.scenario) or results[0]
+        if ref.config.scenario != r.config.scenario:
+            mixed.add(r.config.scenario)
         ln_b = r.log_z - ref.log_z
-        err = math.hypot(r.log_z_err, ref.log_z_err)
         rows.append({"label": _label(r), "model": r.config.model.name, "scenario": r.config.scenario,
                      "log_z": r.log_z, "log_z_err": r.log_z_err, "ln_b": 0.0 if is_ref else ln_b,
-                     "ln_b_err": 0.0 if is_ref else err, "reference": is_ref,
-                     "jeffreys": "" if is_ref else jeffreys(ln_b, ref_label)})
+                     "ln_b_err": 0.0 if is_ref else math.hypot(r.log_z_err, ref.log_z_err),
+                     "reference": is_ref, "jeffreys": "" if is_ref else jeffreys(ln_b, _label(ref))})
     table = format_table(rows)
-    if len(scenarios) > 1:
-        table += ("\nnote: configs with different Δa_μ scenarios (" + ", ".join(sorted(scenarios))
-                  + ") are compared against one reference; Bayes factors are meaningful within a scenario")
-    return ComparisonResult(results=results, reference=ref, rows=rows, table=table)
+    if mixed:
+        table += ("\nnote: configs of scenario(s) " + ", ".join(sorted(mixed)) + " are compared with a reference of "
+                  "another scenario; Bayes factors are meaningful within one scenario (give one reference each)")
+    return ComparisonResult(results=results, reference=results[0], rows=rows, table=table)
