@@ -160,3 +160,31 @@ def test_compare_rows_against_first_config():
         {"label": "b", "model": "m", "scenario": "2021", "log_z": 3.0, "log_z_err": 0.1, "ln_b": 2.0,
          "ln_b_err": 0.14, "reference": False, "jeffreys": jeffreys(2.0)}])
     assert "(ref)" in rows.splitlines()[2] and "substantial" in rows.splitlines()[3]
+
+
+def test_compare_one_reference_per_scenario(monkeypatch):
+    """Row logic with stubbed evidences: each config against the SM of its own scenario."""
+    import sys
+    from types import SimpleNamespace
+
+    from jaxg2.config import ConfigError
+
+    cmp_mod = sys.modules["jaxg2.infer.compare"]
+
+    def fake(name, sc, log_z, err):
+        cfg = SimpleNamespace(scenario=sc, source=f"fits/{name}_{sc}.toml", model=SimpleNamespace(name=name))
+        return SimpleNamespace(config=cfg, log_z=log_z, log_z_err=err)
+
+    table = {"sm_2021": fake("sm", "2021", 11.3, 0.0), "sm_2025": fake("sm", "2025", 20.0, 0.0),
+             "x_2021": fake("x", "2021", 17.0, 0.3), "x_2025": fake("x", "2025", 19.0, 0.4)}
+    monkeypatch.setattr(cmp_mod, "evidences", lambda cfgs, **kw: [table[c] for c in cfgs])
+    res = cmp_mod.compare(["x_2021", "x_2025"], reference=["sm_2021", "sm_2025"])
+    rows = {(r["model"], r["scenario"]): r for r in res.rows}
+    assert rows[("x", "2021")]["ln_b"] == pytest.approx(5.7) and rows[("x", "2025")]["ln_b"] == pytest.approx(-1.0)
+    assert rows[("x", "2025")]["ln_b_err"] == pytest.approx(0.4)
+    assert rows[("x", "2025")]["jeffreys"] == "barely worth mentioning, for sm_2025"
+    assert rows[("sm", "2021")]["reference"] and "note:" not in res.table
+    one = cmp_mod.compare(["x_2021", "x_2025"], reference="sm_2021")        # one reference: mixed-scenario note
+    assert "note:" in one.table
+    with pytest.raises(ConfigError, match="two references"):
+        cmp_mod.compare(["x_2021"], reference=["sm_2021", "sm_2021"])
