@@ -14,9 +14,15 @@ the fit.  Constraints are always used in their *hard* form (log L = 0 inside,
 Occam factor of the allowed prior volume exactly.  Like the fit, a NaN
 log-likelihood counts as −inf.
 
-Hard limits and −inf: jaxns 3.0.0 accepts −inf log-likelihoods directly (zero
-likelihood; its plateau-aware shrinkage keeps their prior mass in the evidence, and
-it maps NaN to −inf itself), so no finite floor is used.  (jaxns 2 needed one.)
+Hard limits and −inf: jaxns 3.0.0 accepts −inf (zero likelihood) but a large −inf
+plateau biases it: a toy (a Gaussian log L inside an allowed box of 10⁻⁴ of a
+uniform prior, −inf outside) gave log Z ≈ −6.1 ± 0.6 and −6.4 ± 0.6 (two seeds) for
+an exact −9.9.  So the excluded region gets a *tilted floor*,
+log L = ``EXCLUDED_FLOOR`` (−1000) + the smooth-form log-likelihood
+(:mod:`jaxg2.likelihood`, which keeps falling with the distance beyond each limit):
+no plateau for nested sampling to shrink through blindly (the same toy with
+log L = −1000 − 100·distance outside: −10.4 ± 0.4, −9.7 ± 0.4), and the excluded region adds at most e^(−1000) · max L to Z — nothing,
+for any log Z > −900.  NaN still counts as −inf.
 
 The nested sampler is :class:`jaxns.core.NestedSampler` with its own defaults
 (30·D root lineages, 5·D slices per replacement, stopping at Δlog Z < log(1.001));
@@ -68,6 +74,7 @@ from .problem import Problem
 
 __all__ = ["evidence", "evidences", "EvidenceResult", "equal_weight", "load_evidence"]
 
+EXCLUDED_FLOOR = -1000.0  # log L in the hard-excluded region: this + the smooth-form log L (see docstring)
 FAST_LIVE_PER_DIM = 10     # root lineages per free parameter in fast mode (jaxns default: 30)
 FAST_SLICES_PER_DIM = 2    # slice steps per replacement and free parameter in fast mode (default: 5)
 
@@ -101,7 +108,7 @@ def _jaxns():
     ``import jaxns`` runs ``logging.config.dictConfig`` with a *file* handler: it
     creates ``application.log`` in the working directory and replaces the root
     logger's handlers.  We import it from a temporary directory, close that file
-    handler and restore the root logger.
+    handler, restore the root logger and drop jaxns' own handlers.
     """
     global _JAXNS
     if _JAXNS is None:
@@ -118,11 +125,10 @@ def _jaxns():
                 from tensorflow_probability.substrates import jax as tfp
             finally:
                 os.chdir(cwd)
-                for lg in (root, logging.getLogger("jaxns")):
-                    for h in list(lg.handlers):
-                        if isinstance(h, logging.FileHandler):
-                            lg.removeHandler(h)
-                            h.close()
+                for h in list(root.handlers) + list(logging.getLogger("jaxns").handlers):
+                    if isinstance(h, logging.FileHandler):
+                        h.close()
+                logging.getLogger("jaxns").handlers[:] = []   # _jaxns_progress sets its own
                 root.handlers[:] = saved[0]
                 root.setLevel(saved[1])
         _JAXNS = SimpleNamespace(NestedSampler=NestedSampler, Model=Model, Prior=Prior,
@@ -154,11 +160,14 @@ def site_values(problem: Problem, u) -> dict:
 
 
 def log_likelihood(problem: Problem, u):
-    """The fit's log-likelihood (hard constraints) at unit-cube coordinates ``u`` (D,)."""
+    """The fit's log-likelihood at unit-cube coordinates ``u`` (D,): hard constraints,
+    with the excluded region tilted (module docstring: ``EXCLUDED_FLOOR``)."""
     sites = site_values(problem, u)
     values = {n: (10.0 ** sites[problem.site(n)] if problem.site(n) != n else sites[n]) for n in problem.free}
     obs = problem.likelihood_observables(problem.theta(values))
-    total = sum(problem.log_likelihood_terms(obs, smooth=False).values())
+    hard = sum(problem.log_likelihood_terms(obs, smooth=False).values())
+    soft = sum(problem.log_likelihood_terms(obs, smooth=True).values())
+    total = jnp.where(jnp.isfinite(hard), hard, EXCLUDED_FLOOR + soft)
     return jnp.where(jnp.isnan(total), -jnp.inf, total)
 
 
@@ -276,6 +285,7 @@ def _finish(cfg, problem, res, wall, settings, out, progress) -> EvidenceResult:
         "wall_time_s": round(float(wall), 3), "seed": int(cfg.seed),
         "model": cfg.model.name, "model_ref": cfg.model_ref, "scenario": cfg.scenario,
         "free_parameters": list(cfg.free), "constraints": list(cfg.constraints), "constraints_form": "hard",
+        "excluded_floor": EXCLUDED_FLOOR,
         "num_samples": int(res.total_num_samples), "ess": float(res.ess), "information_h": float(res.H_mean),
         "max_log_likelihood": float(res.log_L_supremum), "termination_reason": int(res.termination_reason),
         "fast_mode": bool(cfg.fast), **settings, "sampler": f"jaxns {version('jaxns')} NestedSampler",
