@@ -8,7 +8,8 @@ in float64.
 Sub-packages (imported on first use so that ``import jaxg2`` stays fast):
 ``constants``, ``loops``, ``neutrino``, ``sidm``, ``cosmo``, ``experiments``,
 ``likelihood``, ``models``, ``infer``, ``plots``.  The Python API that mirrors the
-command line is ``jaxg2.fit``, ``jaxg2.search`` and ``jaxg2.scan``.
+command line is ``jaxg2.fit``, ``jaxg2.search``, ``jaxg2.scan``, ``jaxg2.evidence`` and
+``jaxg2.compare``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ _SUBMODULES = {
     "loops", "neutrino", "sidm", "cosmo", "experiments", "likelihood",
     "models", "infer", "plots", "config", "cli",
 }
-_API = {"fit": "jaxg2.infer", "search": "jaxg2.infer", "scan": "jaxg2.infer"}
+_API = {"fit": "jaxg2.infer", "search": "jaxg2.infer", "scan": "jaxg2.infer",
+        "evidence": "jaxg2.infer", "compare": "jaxg2.infer"}
 
 
 def __getattr__(name: str):

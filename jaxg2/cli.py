@@ -5,6 +5,8 @@ jaxg2 fit CONFIG.toml [--output DIR] [--resume] [--fast] [--quiet]
 jaxg2 search CONFIG.toml [--output DIR] [--fast]
 jaxg2 scan CONFIG.toml [--output DIR] [--fast] [--resume] [--quiet]
   fit/search/scan: [--coordinator HOST:PORT --num-processes N --process-id I]
+jaxg2 evidence CONFIG.toml [--output DIR] [--fast] [--quiet] [--live N] [--slices N]
+jaxg2 compare CONFIG.toml... [--reference SM.toml ...] [--fast] [--quiet] [--live N] [--slices N]
 jaxg2 models
 jaxg2 show MODEL [--point BP1] [--set name=value ...]
 ```
@@ -51,7 +53,23 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--resume", action="store_true", help="keep the chunks an interrupted scan finished")
     sc.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
-    sub.add_parser("models", help="list the available models")
+    for name, text in (("evidence", "log Z by nested sampling (jaxns); writes evidence.json and evidence.nc"),
+                       ("compare", "log Z of several configs and Bayes factors against a reference")):
+        e = sub.add_parser(name, help=text, parents=multi if name == "evidence" else [])
+        if name == "evidence":
+            e.add_argument("config", help="TOML fit configuration")
+            e.add_argument("--output", "-o", help="output directory (overrides fit.output)")
+        else:
+            e.add_argument("configs", nargs="+", help="TOML fit configurations")
+            e.add_argument("--reference", "-r", action="append", help="reference config (default: the first "
+                           "config); repeat it for one reference per scenario; for the SM write Δa_μ^NP = 0, "
+                           "as fits/sm_2021.toml")
+        e.add_argument("--fast", action="store_true", default=None, help="apply the [fast] overrides")
+        e.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+        e.add_argument("--live", type=int, help="live points (root lineages; default 30 per free parameter)")
+        e.add_argument("--slices", type=int, help="slice steps per replacement (default 5 per free parameter)")
+
+    sub.add_parser("models", help="list the available models (built-in and installed through entry points)")
 
     sh = sub.add_parser("show", help="every observable of a model at one point, with units")
     sh.add_argument("model", help="model name (see `jaxg2 models`) or package.module:ATTR")
@@ -69,12 +87,14 @@ class _UsageError(Exception):
 def _cmd_models(args):
     from . import models
 
-    names = models.available()
+    from .models import loader
+
+    names = models.available() + sorted(set(loader.entry_points()) - set(models.available()))
     if not names:
         print("no models installed")
     for n in names:
         try:
-            m = models.get(n)
+            m = loader.load(n)
         except Exception as exc:  # a model module that fails to import must not hide the others
             print(f"{n:22s} (failed to load: {exc})")
             continue
@@ -185,6 +205,30 @@ def constraint_table(m, obs, theta) -> str:
     return "\n".join(lines[:1] + ["-" * len(lines[0])] + lines[1:])
 
 
+def _cmd_evidence(args):
+    from .infer.distributed import is_main
+
+    for flag in ("live", "slices"):
+        if getattr(args, flag) is not None and getattr(args, flag) < 1:
+            raise _UsageError(f"--{flag}: expected a positive integer, got {getattr(args, flag)}")
+    opts = {"fast": args.fast, "progress": not args.quiet, "num_live_points": args.live, "num_slices": args.slices}
+    if args.command == "evidence":
+        from .infer.evidence import evidence
+
+        # several processes: nested sampling is one sequential run, so every process computes
+        # the same (seeded) answer and process 0 alone writes and prints it
+        res = evidence(args.config, output=args.output if is_main() else False, **opts)
+        if not is_main():
+            return
+        print(f"log Z = {res.log_z:.4f} ± {res.log_z_err:.4f}  ({res.num_likelihood_evaluations} likelihood "
+              f"evaluations, {res.wall_time_s:.1f} s, seed {res.seed})")
+        print(f"wrote {res.output_dir}/ (evidence.json, evidence.nc)")
+    else:
+        from .infer.compare import compare
+
+        print(compare(args.configs, reference=args.reference, **opts).table)
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     from .infer import distributed
@@ -237,12 +281,15 @@ def main(argv=None) -> int:
             print(f"{res.pull.size} grid points: {n_1s} within 1σ of Δa_μ, {n_ok} allowed by every constraint, "
                   f"{int(((abs(res.pull) <= 1) & res.allowed_all).sum())} both")
             print(f"wrote {res.path} and {res.png_path}")
+        elif args.command in ("evidence", "compare"):
+            _cmd_evidence(args)
     except (ConfigError, ResumeError, RegistryError, _UsageError) as exc:
         print(f"jaxg2: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        again = f"jaxg2 {args.command} {args.config}" + (f" --output {args.output}" if args.output else "") \
-            + (" --fast" if getattr(args, "fast", None) else "") + " --resume"
+        if args.command in ("fit", "scan"):
+            again = f"jaxg2 {args.command} {args.config}" + (f" --output {args.output}" if args.output else "") \
+                + (" --fast" if args.fast else "") + " --resume"
         if args.command == "fit":
             print(f"\njaxg2: interrupted; the last checkpoint is intact — continue with `{again}`", file=sys.stderr)
         elif args.command == "scan":

@@ -10,7 +10,8 @@ str '100'``); the command line prints it and exits with status 2.
 
 ```toml
 [fit]
-model = "lmu_ltau"           # a registered model (``jaxg2 models``), or "package.module:ATTR"
+model = "lmu_ltau"           # a registered model (``jaxg2 models``), "package.module:ATTR", or
+                             # "models/my_model.py:MODEL" (a file, relative to this config file)
 scenario = "2021"            # Δa_μ likelihood: registry entry delta_a_mu_<scenario> (required)
 output = "runs/lmu_ltau_2021"  # default: runs/<config file stem>; relative to the working directory
 seed = 0                     # default 0; every random number of fit/search/scan derives from it
@@ -76,7 +77,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import importlib
 import math
 import os
 import tomllib
@@ -239,26 +239,20 @@ def _number(fld: str, v) -> float:
     return float(v)
 
 
-def resolve_model(ref) -> Model:
-    """A :class:`Model`, a registered name, or ``"package.module:ATTR"``."""
-    from . import models
+def resolve_model(ref, base=None) -> Model:
+    """A :class:`Model`, a registered name, an entry point of group ``jaxg2.models``,
+    ``"package.module:ATTR"`` or ``"path/file.py:ATTR"`` (relative to ``base``, the
+    config file's directory); see :mod:`jaxg2.models.loader`."""
+    from .models import loader
 
     if isinstance(ref, Model):
         return ref
     if not isinstance(ref, str):
         raise ConfigError("fit.model", f"expected a model name, got {_type_name(ref)}")
-    if ":" in ref:
-        mod, _, attr = ref.partition(":")
-        try:
-            obj = getattr(importlib.import_module(mod), attr)
-        except (ImportError, AttributeError) as exc:
-            raise ConfigError("fit.model", f"cannot import {ref!r} ({exc})") from None
-        if not isinstance(obj, Model):
-            raise ConfigError("fit.model", f"{ref!r} is not a jaxg2 Model")
-        return obj
-    if ref not in models.available():
-        raise ConfigError("fit.model", f"unknown model {ref!r}; available: {', '.join(models.available())}")
-    return models.get(ref)
+    try:
+        return loader.load(ref, base)
+    except loader.ModelError as exc:
+        raise ConfigError("fit.model", str(exc)) from None
 
 
 def _prior(model: Model, name: str, spec) -> Prior | str:
@@ -371,7 +365,7 @@ def load(config, *, fast: bool | None = None, output=None) -> Config:
             raise ConfigError(f"fit.{k}", "unknown key; expected one of model, scenario, output, seed")
     if "model" not in fit:
         raise ConfigError("fit.model", "missing")
-    model = resolve_model(fit["model"])
+    model = resolve_model(fit["model"], base=path.parent if path else None)
     if "scenario" not in fit:
         raise ConfigError("fit.scenario", "missing (the Δa_μ scenario, e.g. \"2021\" or \"2025\")")
     scenario = fit["scenario"]
