@@ -48,7 +48,7 @@ REGRESSION = {
              m_eta1=2.1403260363843115, m_eta2=6.558986185545443, m_phi=20.69863582250181,
              m_psi=138.0180098226671, z_re=0.5395607501176486, z_im=-0.7327480325824194),
         # Z′ below the e⁺e⁻ threshold (m_Z′ = 2√2 g_D v_χ ≈ 0.3 MeV): BRs were 0/0
-        dict(g_d=0.1, v_chi=1.1e-3, mu1=1e-3, m_eta1=100.0, m_eta2=400.0, m_phi=500.0, m_psi=100.0,
+        dict(g_d=0.11, v_chi=1.1e-3, mu1=1e-3, m_eta1=100.0, m_eta2=400.0, m_phi=500.0, m_psi=100.0,
              z_re=0.0, z_im=0.0),
     ],
     "dark_inverse_seesaw": [
