@@ -27,8 +27,9 @@ from jaxg2.infer.problem import Problem
 
 MODELS = ("lmu_ltau", "scotogenic_u1d", "dark_inverse_seesaw", "su2h", "dark_tmm")
 
-# Seeded draws per model in the test (the benchmark runs 1e5); chosen to keep each
-# test well under a minute of run time after compilation on a loaded 2-core machine.
+# Seeded draws per model in the test (the benchmark runs 1e5).  The run time is
+# dominated by compiling the vmapped potential gradient (1–3 min for scotogenic_u1d and
+# dark_inverse_seesaw on a loaded 2-core machine), not by the draws.
 N_DRAWS = {"lmu_ltau": 256, "scotogenic_u1d": 192, "dark_inverse_seesaw": 128, "su2h": 256, "dark_tmm": 128}
 CHUNK = 64
 
