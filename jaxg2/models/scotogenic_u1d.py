@@ -186,6 +186,9 @@ def make_observables(ordering: str = "normal"):
 
         g_ee, g_mm = zprime_widths(m_zp, eps)
         g_tot = g_ee + g_mm
+        # below 2 m_e (or at ε = 0) no visible channel is open: both BRs are 0, not 0/0
+        has_width = g_tot > 0.0
+        g_tot_safe = jnp.where(has_width, g_tot, 1.0)
         m_dm = jnp.sqrt(jnp.abs(jnp.minimum(spec["lo_R"], spec["lo_I"])))
         dark_open = m_zp > 2.0 * jnp.minimum(m_n[..., 0], m_dm)
         abs_y = jnp.abs(y)
@@ -198,8 +201,8 @@ def make_observables(ordering: str = "normal"):
             "eps_visible": jnp.where(dark_open, 0.0, jnp.abs(eps)),
             "m_zprime": m_zp,
             "gamma_zprime": g_tot,
-            "br_zprime_ee": g_ee / g_tot,
-            "br_zprime_mumu": g_mm / g_tot,
+            "br_zprime_ee": jnp.where(has_width, g_ee / g_tot_safe, 0.0),
+            "br_zprime_mumu": jnp.where(has_width, g_mm / g_tot_safe, 0.0),
             "m_h2": m_h2,
             "m_h2_sq": m_h2_sq,
             "sin_theta": sin_t,

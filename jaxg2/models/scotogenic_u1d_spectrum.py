@@ -110,22 +110,29 @@ def neutral_fermion_masses(m_psi, y_psi_l, y_psi_r, v_chi):
 
 
 def f_xlogx(u):
-    """F(u) = u ln u/(u − 1) (eq. 20), removable singularity at u = 1 handled."""
+    """F(u) = u ln u/(u − 1) (eq. 20), removable singularity at u = 1 handled; F(u ≤ 0) = 0
+    (the continuation of :func:`jaxg2.loops.xlogx_over_xm1`, used only at tachyonic points)."""
     return xlogx_over_xm1(u)
 
 
 def f_xlogx_prime(u):
-    """F′(u) = (u − 1 − ln u)/(u − 1)²; series 1/2 − w/3 + w²/4 − … for |w| = |u − 1| < 0.05."""
+    """F′(u) = (u − 1 − ln u)/(u − 1)²; series 1/2 − w/3 + w²/4 − … for |w| = |u − 1| < 0.05.
+
+    For u ≤ 0 (a tachyonic η₁–φ eigenvalue, excluded by ``eta_no_tachyon``) F′ = 0, the
+    derivative of the continuation F(u ≤ 0) = 0 that :func:`f_xlogx` uses; double-where,
+    so neither the value nor the gradient sees ln of a non-positive number.
+    """
     u = jnp.asarray(u, dtype=jnp.float64)
     w = u - 1.0
     near = jnp.abs(w) < 0.05
-    w_safe = jnp.where(near, 0.5, w)
+    pos = u > 0.0
+    w_safe = jnp.where(near | ~pos, 0.5, w)
     closed = (w_safe - jnp.log1p(w_safe)) / (w_safe * w_safe)
     w_s = jnp.where(near, w, 0.0)
     series = jnp.zeros_like(w_s)
     for k in range(14, -1, -1):  # Σ_k (−w)^k/(k+2), error < 0.05^15
         series = series * (-w_s) + 1.0 / (k + 2)
-    return jnp.where(near, series, closed)
+    return jnp.where(near, series, jnp.where(pos, closed, 0.0))
 
 
 def divided_difference(x, h, m_sq):

@@ -132,7 +132,12 @@ class ScalarSpectrum(NamedTuple):
 
 
 def _signed_sqrt(m2):
-    return jnp.sign(m2) * jnp.sqrt(jnp.abs(m2))
+    """sign(m²)·√|m²|, with a finite (zero) derivative at m² = 0 (double-where): the
+    Goldstone eigenvalues are zero up to rounding, and 0·∞ in their unused cotangent
+    would otherwise make every gradient NaN."""
+    nz = m2 != 0
+    safe = jnp.where(nz, jnp.abs(m2), 1.0)
+    return jnp.where(nz, jnp.sign(m2) * jnp.sqrt(safe), 0.0)
 
 
 def _assign_by_admixture(vals, vecs):
@@ -157,6 +162,20 @@ def _assign_by_admixture(vals, vecs):
     return vals[order], rot
 
 
+def _eigh_values_only(A):
+    """eigh of a real symmetric A whose eigenvalues alone are differentiated.
+
+    Values and vectors are jnp.linalg.eigh's; the eigenvalues' derivative is the
+    Hellmann–Feynman one, dλ_i = v_iᵀ dA v_i, and the vectors carry none.  The CP-odd
+    block has two Goldstone eigenvalues that are zero up to rounding and can coincide
+    exactly, where eigh's own JVP (1/(λ_i − λ_j) for the vectors) gives 0·∞ = NaN even
+    though only eigenvalues (and a discrete label from the vectors) are used."""
+    w, v = jnp.linalg.eigh(A)
+    v = jax.lax.stop_gradient(v)
+    hf = jnp.einsum("ji,jk,ki->i", v, A, v)
+    return jax.lax.stop_gradient(w) + (hf - jax.lax.stop_gradient(hf)), v
+
+
 def mass_matrices(p: Mapping[str, jnp.ndarray]):
     """The CP-even, CP-odd and charged mass² matrices [GeV²] at the vacuum of ``p``."""
     vevs = jnp.stack([p[k] for k in VEVS])
@@ -171,7 +190,7 @@ def spectrum(p: Mapping[str, jnp.ndarray]) -> ScalarSpectrum:
     even, odd, charged = mass_matrices(p)
     ev, evec = jnp.linalg.eigh(even)
     ev, erot = _assign_by_admixture(ev, evec)
-    ov, ovec = jnp.linalg.eigh(odd)
+    ov, ovec = _eigh_values_only(odd)
     cv, cvec = jnp.linalg.eigh(charged)
     physical = jnp.concatenate([ev, ov[2:], cv[1:]])
     return ScalarSpectrum(
