@@ -27,17 +27,19 @@ evaluated by one of three formulas, chosen with a double ``where`` (the
 unselected ones are evaluated at harmless inputs, so neither values nor
 gradients can be NaN):
 
-* *far roots*, min|r| > ``R_FAR`` = 4: 1/Q = (1/c) Σ g_n v^n with g₀ = 1,
+* *far roots*, min|r| > ``R_FAR`` = 6: 1/Q = (1/c) Σ g_n v^n with g₀ = 1,
   g₁ = −b/c, g_n = −(b/c) g_{n−1} − (a/c) g_{n−2}, so K_j = (1/c) Σ g_n/(n+j+1)
-  (``N_FAR`` = 30 terms, truncation < 4^{−30}·30).  This is the heavy-loop /
+  (``N_FAR`` = 22 terms for K_2, K_3, the rest by the three-term
+  recurrence a K_{j+2} + b K_{j+1} + c K_j = 1/(j+1) run downwards).  This is the heavy-loop /
   degenerate-mass regime where (1) cancels to all digits.
 * *near-double root*, real r̄ = −b/(2a) outside [0, 1] with
   |δ| < ``TAU`` · dist(r̄, [0, 1]) (δ² = D/(4a²), the pseudo-threshold
   m ≈ |m_a − m_b|): 1/Q = Σ_n δ^{2n}/(a (v − r̄)^{2n+2}) integrated term by term
-  (``N_NEAR`` = 16 terms, truncation < ``TAU``^{32}); all real.
+  (``N_NEAR`` = 11 terms, ``TAU`` = 0.15, truncation < 10⁻¹⁷); all real.
 * otherwise the divided difference of (1) in complex arithmetic, each φ_j by
-  (1) for |r| ≤ ``R_PHI`` = 4 and by its Laurent series
-  φ_j(r) = −Σ_n r^{−n−1}/(n + j + 1) (``N_FAR`` terms) beyond.
+  (1) for |r| ≤ ``R_PHI`` = 6 (as φ_j = 1/j + r φ_{j−1}) and beyond by the
+  Laurent series φ_J(r) = −Σ_n r^{−n−1}/(n + J + 1) (``N_FAR`` terms) with
+  φ_{j−1} = (φ_j − 1/j)/r downwards.
 
 The value at the end point c = Q(0) (a massless internal line) is floored at
 10⁻⁴⁰ (a + |b|), which changes the moments by ≲ 10⁻³⁸ and keeps every gradient
@@ -54,25 +56,32 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-R_FAR = 4.0  # both roots beyond this modulus: real power series of 1/Q
-R_PHI = 4.0  # one root beyond this modulus: Laurent series of φ_j
-TAU = 0.25  # |δ| / dist(r̄, [0, 1]) below which the near-double-root series is used
-N_FAR = 30
-N_NEAR = 16
+R_FAR = 6.0  # both roots beyond this modulus: real power series of 1/Q
+R_PHI = 6.0  # one root beyond this modulus: Laurent series of φ_j
+TAU = 0.15  # |δ| / dist(r̄, [0, 1]) below which the near-double-root series is used
+N_FAR = 22  # (n + 1) R^{−n} < 2e-16
+N_NEAR = 11  # TAU^{2n} < 1e-17
 J_MAX = 3  # highest power of v needed (u^p (1−u)^q with p + q ≤ 3)
 C_FLOOR = 1e-40
 MOMENTS = ((2, 1), (2, 0), (1, 1), (1, 2))  # (p, q) of M_{p,q}
 
 
 def _far(a, b, c):
-    """K_j, j = 0…J_MAX, from the power series of 1/Q about v = 0 (both roots far)."""
+    """K_j, j = 0…J_MAX, from the power series of 1/Q about v = 0 (both roots far).
+
+    K_{J−1}, K_J from the series; the lower ones from a K_{j+2} + b K_{j+1} + c K_j
+    = 1/(j+1), run downwards (stable: |b|/c ≤ 2/R_FAR, a/c ≤ R_FAR⁻²).
+    """
     bc, ac = b / c, a / c
     g_prev, g = jnp.zeros_like(bc), jnp.ones_like(bc)
-    sums = [g / (j + 1.0) for j in range(J_MAX + 1)]
+    hi = [g / J_MAX, g / (J_MAX + 1.0)]
     for n in range(1, N_FAR):
         g_prev, g = g, -bc * g - ac * g_prev
-        sums = [s + g / (n + j + 1.0) for j, s in enumerate(sums)]
-    return [s / c for s in sums]
+        hi = [hi[0] + g / (n + J_MAX), hi[1] + g / (n + J_MAX + 1.0)]
+    out = [hi[0] / c, hi[1] / c]  # K_{J−1}, K_J
+    for j in range(J_MAX - 2, -1, -1):
+        out.insert(0, (1.0 / (j + 1.0) - a * out[1] - b * out[0]) / c)
+    return out
 
 
 def _near(a, rbar, delta2):
@@ -105,15 +114,17 @@ def _phi(r, r_m1):
     r_c = jnp.where(big, 2.0 + 0.0j, r)
     r_s = jnp.where(big, r, 8.0 + 0.0j)
     log_c = jnp.log(jnp.where(big, 1.0 + 0.0j, r_m1) / r_c)
-    inv = 1.0 / r_s
-    out = []
-    for j in range(J_MAX + 1):
-        closed = sum(r_c ** (j - 1 - i) / (i + 1.0) for i in range(j)) + r_c**j * log_c
-        series = jnp.zeros_like(inv)
-        for n in range(N_FAR - 1, -1, -1):
-            series = series * inv + 1.0 / (n + j + 1.0)
-        out.append(jnp.where(big, -series * inv, closed))
-    return out
+    closed = [log_c]  # φ_j = 1/j + r φ_{j−1} upwards (|r| ≤ R_PHI)
+    for j in range(1, J_MAX + 1):
+        closed.append(1.0 / j + r_c * closed[-1])
+    inv = 1.0 / r_s  # Laurent series for φ_J, then φ_{j−1} = (φ_j − 1/j)/r downwards
+    series = jnp.zeros_like(inv)
+    for n in range(N_FAR - 1, -1, -1):
+        series = series * inv + 1.0 / (n + J_MAX + 1.0)
+    far = [-series * inv]
+    for j in range(J_MAX, 0, -1):
+        far.insert(0, (far[0] - 1.0 / j) * inv)
+    return [jnp.where(big, f, c) for f, c in zip(far, closed)]
 
 
 def half_moments(a, b, c, disc, b2a):
@@ -157,8 +168,8 @@ def half_moments(a, b, c, disc, b2a):
     r1_m1 = jnp.where(real, r1 - 1.0, re1_m1 + 1j * eta)
     r2_m1 = jnp.where(real, r2 - 1.0, re1_m1 - 1j * eta)
     denom = jnp.where(real, -sgn * sq_r + 0.0j, 2j * a_g * eta)  # = a (r₁ − r₂)
-    phi1, phi2 = _phi(r1, r1_m1), _phi(r2, r2_m1)
-    k_gen = [jnp.real((p1 - p2) / denom) for p1, p2 in zip(phi1, phi2)]
+    phis = _phi(jnp.stack([r1, r2], -1), jnp.stack([r1_m1, r2_m1], -1))  # both roots in one pass
+    k_gen = [jnp.real((p[..., 0] - p[..., 1]) / denom) for p in phis]
     return [jnp.where(far, kf, jnp.where(near, kn, kg)) for kf, kn, kg in zip(k_far, k_near, k_gen)]
 
 
@@ -196,8 +207,12 @@ def moments(m, m_a, m_b):
     a_sq, b_sq = m_a * m_a, m_b * m_b
     diff = (m_a - m_b) * (m_a + m_b)  # A − B without cancellation
     disc = 0.25 * kallen(m, m_a, m_b)  # h² λ, h = ½
-    k_left = half_moments(0.25 * m2, 0.5 * _sq_minus_two(m_a, m_b, m), b_sq, disc, 0.5 * diff)
-    k_right = half_moments(0.25 * m2, 0.5 * _sq_minus_two(m_b, m_a, m), a_sq, disc, -0.5 * diff)
+    # both halves in one pass: trailing axis (left, right)
+    st = lambda x, y: jnp.stack(jnp.broadcast_arrays(x, y), -1)  # noqa: E731
+    k = half_moments(0.25 * st(m2, m2), 0.5 * st(_sq_minus_two(m_a, m_b, m), _sq_minus_two(m_b, m_a, m)),
+                     st(b_sq, a_sq), st(disc, disc), 0.5 * st(diff, -diff))
+    k_left = [kj[..., 0] for kj in k]
+    k_right = [kj[..., 1] for kj in k]
     out = []
     for p, q in MOMENTS:
         # ∫₀^½ u^p (1−u)^q / Δ du = Σ_i C(q,i)(−1)^i h^{p+i+1} K^L_{p+i}, and u ↔ 1 − u on the right

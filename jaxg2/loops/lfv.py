@@ -76,8 +76,8 @@ from . import _closed, _quad
 
 _INV_16PI2 = 1.0 / (16.0 * np.pi**2)
 
-_T_NODES, _T_WEIGHTS = np.polynomial.legendre.leggauss(8)
-T_RULE = (0.5 * (_T_NODES + 1.0), 0.5 * _T_WEIGHTS)  # 8-node GL on [0, 1]
+_T_NODES, _T_WEIGHTS = np.polynomial.legendre.leggauss(12)
+T_RULE = (0.5 * (_T_NODES + 1.0), 0.5 * _T_WEIGHTS)  # 12-node GL on [0, 1] (graded by _t_nodes)
 T_RULE_DIAGONAL = (np.array([0.5]), np.array([1.0]))  # exact when m_i = m_j
 
 
