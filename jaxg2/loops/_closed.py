@@ -181,21 +181,43 @@ def _sum3(x, y, z):
     return (s + z) + err
 
 
-def kallen(m, m_a, m_b):
-    """λ(m², m_a², m_b²) = (m − m_a − m_b)(m + m_a + m_b)(m − m_a + m_b)(m + m_a − m_b).
-
-    Each factor is summed with TwoSum, so the (pseudo-)threshold factor keeps
-    its relative accuracy when it cancels (m ≈ |m_a ± m_b|).
-    """
-    return (_sum3(m, -m_a, -m_b) * (m + m_a + m_b) * _sum3(m, -m_a, m_b) * _sum3(m, m_a, -m_b))
-
-
+@jax.custom_jvp
 def _sq_minus_two(x, y, z):
-    """x² − y² − z² with the larger of y², z² subtracted first as (x − ·)(x + ·)."""
+    """x² − y² − z² with the larger of y², z² subtracted first as (x − ·)(x + ·).
+
+    Its JVP is 2x dx − 2y dy − 2z dz (the product rule on the factors would cancel).
+    """
     y_first = y >= z
     big = jnp.where(y_first, y, z)
     small = jnp.where(y_first, z, y)
     return (x - big) * (x + big) - small * small
+
+
+@_sq_minus_two.defjvp
+def _sq_minus_two_jvp(primals, tangents):
+    (x, y, z), (dx, dy, dz) = primals, tangents
+    return _sq_minus_two(x, y, z), 2.0 * (x * dx - y * dy - z * dz)
+
+
+@jax.custom_jvp
+def kallen(m, m_a, m_b):
+    """λ(m², m_a², m_b²) = (m − m_a − m_b)(m + m_a + m_b)(m − m_a + m_b)(m + m_a − m_b).
+
+    Each factor is summed with TwoSum, so the (pseudo-)threshold factor keeps
+    its relative accuracy when it cancels (m ≈ |m_a ± m_b|).  The derivative is
+    the symmetric ∂λ/∂x = 4x (x² − y² − z²) (custom JVP): differentiating the
+    product instead cancels two terms of size m_b⁴ when m_a ≪ m_b.
+    """
+    return (_sum3(m, -m_a, -m_b) * (m + m_a + m_b) * _sum3(m, -m_a, m_b) * _sum3(m, m_a, -m_b))
+
+
+@kallen.defjvp
+def _kallen_jvp(primals, tangents):
+    m, m_a, m_b = primals
+    dm, dm_a, dm_b = tangents
+    d = (4.0 * m * _sq_minus_two(m, m_a, m_b) * dm + 4.0 * m_a * _sq_minus_two(m_a, m, m_b) * dm_a
+         + 4.0 * m_b * _sq_minus_two(m_b, m_a, m) * dm_b)
+    return kallen(m, m_a, m_b), d
 
 
 def moments(m, m_a, m_b):
@@ -205,7 +227,7 @@ def moments(m, m_a, m_b):
     """
     m2 = m * m
     a_sq, b_sq = m_a * m_a, m_b * m_b
-    diff = (m_a - m_b) * (m_a + m_b)  # A − B without cancellation
+    diff = _sq_minus_two(m_a, m_b, jnp.zeros_like(m_b))  # A − B without cancellation
     disc = 0.25 * kallen(m, m_a, m_b)  # h² λ, h = ½
     # both halves in one pass: trailing axis (left, right)
     st = lambda x, y: jnp.stack(jnp.broadcast_arrays(x, y), -1)  # noqa: E731

@@ -47,13 +47,18 @@ Lavoura's F̃₂ and the Ma–Raidal F₂):
   ĉ^a_L = m_a g^a_L − m_F g^a_R, ĉ^a_R = m_a g^a_R − m_F g^a_L (Ward reduction
   of k̸ between an on-shell ℓ_a and F; the pinched terms carry no dipole).
 
-σ_L is σ_R with L ↔ R everywhere.  The t-integral uses an 8-node
-Gauss–Legendre rule in a variable graded towards the m_t threshold (see
-``_t_nodes``; ≤ 1e-9 relative to adaptive 2-D quadrature down to 0.03 % above
-threshold, and exact for m_i = m_j, where :mod:`jaxg2.loops.g2` uses the
-1-node rule), the u-integral the end-point-adapted rule of
-:mod:`jaxg2.loops._quad`.  Valid below threshold, m_i < m_F + M (the decaying
-lepton cannot decay into F + B on shell).
+σ_L is σ_R with L ↔ R everywhere.  With x₁ = ut, x₂ = u(1−t), x₃ = 1−u each
+u-integral is a combination of the moments M_{p,q} = ∫₀¹du u^p(1−u)^q/Δ
+((p,q) = (2,1), (2,0), (1,1), (1,2); e.g. ∫du u x₃x₂/Δ = (1−t) M21,
+∫du u x₃(1−x₁)/Δ = M12 + (1−t) M21), evaluated in closed form
+(:mod:`jaxg2.loops._closed`: logs of the roots of Δ, series where they cancel).
+The t-integral uses a 12-node Gauss–Legendre rule in a variable graded
+towards the m_t threshold (see ``_t_nodes``; ≤ 1e-10 relative to the 40-node
+rule down to 0.01 % above threshold, and exact for m_i = m_j, where
+:mod:`jaxg2.loops.g2` uses the 1-node rule).  ``method="quad"`` replaces the
+closed-form moments by the fixed-node rule of :mod:`jaxg2.loops._quad` (the
+pre-closed-form path, kept as a reference).  Valid below threshold,
+m_i < m_F + M (the decaying lepton cannot decay into F + B on shell).
 
 **Paper note (004, eqs. 25–29).**  With this convention the heavy-mass limit of
 the photon-on-F diagram with c_R only is
