@@ -103,11 +103,11 @@ def test_half_moments_at_the_switches(name, abc):
     jac = np.asarray(jax.jit(jax.jacfwd(_half))(x))
     rev = np.asarray(jax.jit(jax.jacrev(_half))(x))
     assert np.all(np.isfinite(jac)) and np.all(np.isfinite(rev))
-    np.testing.assert_allclose(rev, jac, rtol=1e-13)
+    np.testing.assert_allclose(rev, jac, rtol=1e-10)
     for j in range(_closed.J_MAX + 1):
         np.testing.assert_allclose(got[j], half_moment_reference(j, *abc), rtol=1e-12, err_msg=f"K_{j} {name}")
         for col, wrt in enumerate("abc"):
-            np.testing.assert_allclose(jac[j, col], half_moment_reference(j, *abc, wrt=wrt), rtol=1e-10,
+            np.testing.assert_allclose(jac[j, col], half_moment_reference(j, *abc, wrt=wrt), rtol=1e-9,
                                        err_msg=f"dK_{j}/d{wrt} {name}")
 
 

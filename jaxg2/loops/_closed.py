@@ -114,6 +114,9 @@ def _phi(r, r_m1):
     r_c = jnp.where(big, 2.0 + 0.0j, r)
     r_s = jnp.where(big, r, 8.0 + 0.0j)
     log_c = jnp.log(jnp.where(big, 1.0 + 0.0j, r_m1) / r_c)
+    log_part = [log_c]  # r^j ln((r − 1)/r) for |r| ≤ R_PHI
+    for j in range(1, J_MAX + 1):
+        log_part.append(r_c * log_part[-1])
     closed = [log_c]  # φ_j = 1/j + r φ_{j−1} upwards (|r| ≤ R_PHI)
     for j in range(1, J_MAX + 1):
         closed.append(1.0 / j + r_c * closed[-1])
@@ -124,7 +127,7 @@ def _phi(r, r_m1):
     far = [-series * inv]
     for j in range(J_MAX, 0, -1):
         far.insert(0, (far[0] - 1.0 / j) * inv)
-    return [jnp.where(big, f, c) for f, c in zip(far, closed)]
+    return [jnp.where(big, f, c) for f, c in zip(far, closed)], log_part
 
 
 def half_moments(a, b, c, disc, b2a):
@@ -168,8 +171,16 @@ def half_moments(a, b, c, disc, b2a):
     r1_m1 = jnp.where(real, r1 - 1.0, re1_m1 + 1j * eta)
     r2_m1 = jnp.where(real, r2 - 1.0, re1_m1 - 1j * eta)
     denom = jnp.where(real, -sgn * sq_r + 0.0j, 2j * a_g * eta)  # = a (r₁ − r₂)
-    phis = _phi(jnp.stack([r1, r2], -1), jnp.stack([r1_m1, r2_m1], -1))  # both roots in one pass
-    k_gen = [jnp.real((p[..., 0] - p[..., 1]) / denom) for p in phis]
+    phis, logs = _phi(jnp.stack([r1, r2], -1), jnp.stack([r1_m1, r2_m1], -1))  # both roots in one pass
+    # Both roots inside |r| ≤ R_PHI: the divided difference of the polynomial part of (1),
+    # Σ_i (r₁^k − r₂^k)/(r₁ − r₂)/(i+1) (k = j−1−i), in the symmetric functions (0, 1, r₁ + r₂ = −b/a
+    # for k = 0, 1, 2), so that only the logarithms are differenced (roots close to each other
+    # near an end point would otherwise cost the gradient up to 1/|r₁ − r₂|² in cancellation).
+    small = jnp.maximum(jnp.abs(jax.lax.stop_gradient(r1)), jnp.abs(jax.lax.stop_gradient(r2))) <= R_PHI
+    e1 = -b_g / a_g
+    poly = [0.0, 0.0, 1.0 / a_g, (e1 + 0.5) / a_g]
+    k_gen = [jnp.where(small, jnp.real((lg[..., 0] - lg[..., 1]) / denom) + pj, jnp.real((p[..., 0] - p[..., 1]) / denom))
+             for p, lg, pj in zip(phis, logs, poly)]
     return [jnp.where(far, kf, jnp.where(near, kn, kg)) for kf, kn, kg in zip(k_far, k_near, k_gen)]
 
 
