@@ -20,8 +20,8 @@ XLA's compiled ``memory_analysis()`` (arguments + outputs + temporaries of the
 compiled executable; nothing is run), and, with --run-mem, also the process
 peak RSS (``resource.getrusage``) after actually running it.
 
-    python benchmarks/bench_loops.py                 # 20 000 points, < 2 min on 2 cores
-    python benchmarks/bench_loops.py --points 200000 --run-mem
+    PYTHONPATH=. python benchmarks/bench_loops.py                 # 20 000 points, ~2 min on 2 cores
+    PYTHONPATH=. python benchmarks/bench_loops.py --points 200000 --run-mem
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--points", type=int, default=20_000, help="points for the jax timings (default 20000)")
     ap.add_argument("--quad-points", type=int, default=1000, help="points for the quadrature-rule timing (default 1000)")
-    ap.add_argument("--baseline", type=int, default=100, help="points for scipy.quad (default 100)")
+    ap.add_argument("--baseline", type=int, default=40, help="points for scipy.quad (default 40)")
     ap.add_argument("--mem-points", type=int, default=1_000_000, help="points for the memory analysis (default 1e6)")
     ap.add_argument("--run-mem", action="store_true", help="also run the --mem-points batch and report peak RSS")
     args = ap.parse_args(argv)

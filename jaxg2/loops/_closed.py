@@ -39,7 +39,16 @@ gradients can be NaN):
 * otherwise the divided difference of (1) in complex arithmetic, each φ_j by
   (1) for |r| ≤ ``R_PHI`` = 6 (as φ_j = 1/j + r φ_{j−1}) and beyond by the
   Laurent series φ_J(r) = −Σ_n r^{−n−1}/(n + J + 1) (``N_FAR`` terms) with
-  φ_{j−1} = (φ_j − 1/j)/r downwards.
+  φ_{j−1} = (φ_j − 1/j)/r downwards.  When both roots lie within R_PHI the
+  polynomial part of (1) is divided-differenced analytically (in r₁ + r₂ =
+  −b/a), so only the logarithms are subtracted: otherwise two complex roots
+  close to each other next to an end point cost the gradient ~1/|r₁ − r₂|².
+
+The mass combinations entering (A − B, A − B − m², λ) are formed without
+cancellation and carry custom JVPs (∂(x² − y² − z²) = 2x dx − 2y dy − 2z dz,
+∂λ/∂x = 4x(x² − y² − z²)): the product rule applied to their factored forms
+would cancel terms of size m_b⁴ when m_a ≪ m_b (a 10⁻⁵ gradient error at
+m_a/m_b = 10⁻¹²).
 
 The value at the end point c = Q(0) (a massless internal line) is floored at
 10⁻⁴⁰ (a + |b|), which changes the moments by ≲ 10⁻³⁸ and keeps every gradient
