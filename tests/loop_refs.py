@@ -15,9 +15,10 @@ import mpmath as mp
 DPS = 20
 
 
-def _graded(f, length):
-    """∫₀^length f(z) dz with breakpoints at length·10^-k (k = 42, 39, …, 3)."""
-    pts = [mp.mpf(0)] + [length * mp.mpf(10) ** (-k) for k in range(42, 0, -3)] + [length]
+def _graded(f, length, step=3):
+    """∫₀^length f(z) dz with breakpoints at length·10^-k (k = 42, 42 − step, …; 60, 59, … for step 1)."""
+    k_max = 60 if step == 1 else 42
+    pts = [mp.mpf(0)] + [length * mp.mpf(10) ** (-k) for k in range(k_max, 0, -step)] + [length]
     return mp.quad(f, pts)
 
 
@@ -27,27 +28,27 @@ def _split(a2, b2, m2):
     return min(max(r, mp.mpf(0)), mp.mpf(1))
 
 
-def _piece(f, a, b):
+def _piece(f, a, b, step=3):
     """∫_a^b f(x, 1 − x) dx, each half integrated in the distance z to its end point."""
     half = (b - a) / 2
-    left = _graded(lambda z: f(a + z, (1 - a) - z), half)
-    right = _graded(lambda z: f(b - z, (1 - b) + z), half)
+    left = _graded(lambda z: f(a + z, (1 - a) - z), half, step)
+    right = _graded(lambda z: f(b - z, (1 - b) + z), half, step)
     return left + right
 
 
-def integral(f, a2, b2, m2):
+def integral(f, a2, b2, m2, step=3, dps=DPS):
     """∫₀¹ f(x, y) dx, y = 1 − x, for a denominator with squared masses (a2, b2, m2).
 
     Split at the real part of the roots of Δ (clipped to [0, 1]); every piece
     is graded towards both of its ends.
     """
-    with mp.workdps(DPS):
+    with mp.workdps(dps):
         c = _split(mp.mpf(a2), mp.mpf(b2), mp.mpf(m2))
         total = mp.mpf(0)
         if c > 0:
-            total += _piece(f, mp.mpf(0), c)
+            total += _piece(f, mp.mpf(0), c, step)
         if c < 1:
-            total += _piece(f, c, mp.mpf(1))
+            total += _piece(f, c, mp.mpf(1), step)
         return total
 
 
@@ -150,3 +151,40 @@ def lfv_reference(topology, m_i, m_j, m_f, m_b, ci, cj, q=1.0):
     else:
         raise ValueError(topology)
     return pref * s_l, pref * s_r
+
+
+# --- the moments M_{p,q} = ∫ u^p (1−u)^q / Δ of jaxg2.loops._closed ----------------------
+
+
+def moment_reference(p, q, m, m_a, m_b, wrt=None):
+    """M_{p,q} = ∫₀¹ u^p(1−u)^q/Δ, Δ = u m_a² + (1−u) m_b² − u(1−u) m², or its derivative.
+
+    ``wrt`` ∈ {None, 'm', 'm_a', 'm_b'}: ∂M/∂x = −∫ u^p(1−u)^q ∂Δ/∂x / Δ² with
+    ∂Δ/∂m_a = 2 m_a u, ∂Δ/∂m_b = 2 m_b (1−u), ∂Δ/∂m = −2 m u(1−u).  Breakpoints
+    every decade and 40 digits (the 1/Δ² peaks are narrower than those of 1/Δ).
+    """
+    with mp.workdps(40):
+        m, m_a, m_b = mp.mpf(m), mp.mpf(m_a), mp.mpf(m_b)
+        a2, b2, m2 = m_a**2, m_b**2, m**2
+
+        def delta(x, y):
+            return x * a2 + y * b2 - x * y * m2
+
+        ddelta = {None: None, "m_a": lambda x, y: 2 * m_a * x, "m_b": lambda x, y: 2 * m_b * y,
+                  "m": lambda x, y: -2 * m * x * y}[wrt]
+        if ddelta is None:
+            f = lambda x, y: x**p * y**q / delta(x, y)  # noqa: E731
+        else:
+            f = lambda x, y: -(x**p) * y**q * ddelta(x, y) / delta(x, y) ** 2  # noqa: E731
+        return float(integral(f, a2, b2, m2, step=1, dps=40))
+
+
+def half_moment_reference(j, a, b, c, wrt=None):
+    """K_j = ∫₀¹ v^j/(a v² + b v + c) dv, or ∂K_j/∂{a, b, c} = −∫ v^{j+2, j+1, j}/Q² (mpmath)."""
+    with mp.workdps(30):
+        a, b, c = mp.mpf(a), mp.mpf(b), mp.mpf(c)
+        k = {None: 0, "a": 2, "b": 1, "c": 0}[wrt]
+        power = 1 if wrt is None else 2
+        sign = 1 if wrt is None else -1
+        pts = [mp.mpf(0)] + [mp.mpf(10) ** (-e) for e in range(30, 0, -3)] + [mp.mpf(1)]
+        return float(sign * mp.quad(lambda v: v ** (j + k) / (a * v * v + b * v + c) ** power, pts))

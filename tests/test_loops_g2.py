@@ -26,7 +26,7 @@ G2 = {
     "neutral_vector": loops.g2_neutral_vector,
     "charged_scalar": loops.g2_charged_scalar,
 }
-RTOL = 1e-8
+RTOL = 1e-10
 
 
 def _random_points(kind, n, seed):

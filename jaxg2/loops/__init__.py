@@ -11,9 +11,11 @@
   :func:`br_tau_e_gamma`.  The g2_* functions are its i = j case.
 * :mod:`jaxg2.loops.functions` — named closed-form loop functions (x ln x/(x−1),
   Ma–Raidal F₂, Lavoura F̃₂), each stable at its removable singularity.
+* :mod:`jaxg2.loops._closed` — the Feynman-parameter moments ∫u^p(1−u)^q/Δ in
+  closed form (logs of the roots of Δ, series where they cancel; ≤ 1e-10
+  relative to mpmath for mass ratios 1e-6 … 1e6, value and gradient).
 * :mod:`jaxg2.loops._quad` — the fixed end-point-adapted Gauss–Legendre rule
-  behind every Feynman-parameter integral (≤ 1e-8 relative to mpmath for mass
-  ratios 1e-6 … 1e6, threshold region included).
+  (≤ 1e-8), kept as the reference (``method="quad"`` of the dipoles).
 
 Everything is pure JAX: broadcasts, float64, jit/vmap/grad-safe.
 

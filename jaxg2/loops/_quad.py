@@ -115,3 +115,21 @@ def integrate(integrand, c=0.5):
 def denominator(x, y, a_sq, b_sq, m_sq):
     """Δ(x) = x A + (1 − x) B − x (1 − x) m² with y = 1 − x given exactly."""
     return x * a_sq + y * b_sq - x * y * m_sq
+
+
+def moments(m, m_a, m_b):
+    """(M21, M20, M11, M12), M_{p,q} = ∫₀¹ u^p (1−u)^q / Δ(u) du by this rule (reference / fallback).
+
+    Δ(u) = u m_a² + (1 − u) m_b² − u(1 − u) m²; the same moments as
+    :func:`jaxg2.loops._closed.moments`.
+    """
+    m, m_a, m_b = (jnp.asarray(v, dtype=jnp.float64)[..., None] for v in (m, m_a, m_b))
+    a_sq, b_sq, m_sq = m_a * m_a, m_b * m_b, m * m
+    split = split_point(a_sq, b_sq, m_sq)[..., 0]
+
+    def integrand(x, y):
+        inv = 1.0 / denominator(x, y, a_sq, b_sq, m_sq)
+        return jnp.stack(jnp.broadcast_arrays(x * x * y * inv, x * x * inv, x * y * inv, x * y * y * inv))
+
+    out = integrate(integrand, split)
+    return out[0], out[1], out[2], out[3]

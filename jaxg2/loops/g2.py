@@ -22,23 +22,37 @@ coupling):
 
 Multiplying numerator and denominator by M² every denominator is the standard
 Δ(x) = x A + (1−x) B − x(1−x) m² (A, B = m_F², M² for the neutral cases and
-M², m_F² for the charged one), which is what is integrated here, with the
-fixed end-point-adapted Gauss–Legendre rule of :mod:`jaxg2.loops._quad`
-(≤ 1e-8 relative to mpmath for mass ratios 1e-6 … 1e6, m_F = 0 and m_F = M
-included, and down to 0.1 % above the threshold m_ℓ = m_F + M; the functions
-are meant for a stable lepton, m_ℓ < m_F + M).  Couplings enter as |C|²
+M², m_F² for the charged one), and every numerator a combination of
+x^p(1−x)^q, so each Δa is a sum of the moments
+M_{p,q} = ∫₀¹ x^p(1−x)^q/Δ dx, (p, q) ∈ {(2,1), (2,0), (1,1), (1,2)}:
+
+* neutral scalar: Δa = m²/(8π²) [(C_S² + C_P²) M21 + ε (C_S² − C_P²) M20],
+* charged scalar: Δa = −m²/(8π²) [(C_S² + C_P²) M21 + ε (C_S² − C_P²) M11]  (Δ_S),
+* neutral vector: Δa = m²/(8π²) [C_V² V(ε) + C_A² V(−ε)],
+  V(ε) = −2 M12 − 2(1 − 2ε) M11 + λ²(1 − ε)² (M21 + ε M20)
+
+(computed as the lfv dipole at m_i = m_j, t = ½; see :mod:`jaxg2.loops.lfv`).  The moments are evaluated in closed form
+(logarithms of the roots of Δ, i.e. log and atan/atanh of √λ, λ the Källén
+function; :mod:`jaxg2.loops._closed`), with series where the closed form
+cancels: both roots far from [0, 1] (heavy loop, degenerate masses), a
+near-double root (the pseudo-threshold m ≈ |m_F − M|), and a root beyond
+|r| = 6 (light external lepton).  ≤ 1e-10 relative to mpmath for mass ratios
+1e-6 … 1e6, m_F = 0, m_F = M, the pseudo-threshold and down to 0.1 % below the
+threshold m_ℓ = m_F + M (the functions are meant for a stable lepton,
+m_ℓ < m_F + M).  The fixed-node quadrature of :mod:`jaxg2.loops._quad` is kept
+as the reference (``method="quad"`` of the lfv dipoles).  Couplings enter as |C|²
 (chiral couplings are handled as c_L = C_S − C_P, c_R = C_S + C_P, so
 C_S = ±C_P cancels exactly, not numerically).
 
 Gradients are finite everywhere below threshold.  One genuine non-analyticity:
 with the photon on F the chirality-flip term is ∝ m_F ln m_F, so ∂Δa/∂m_f is
-logarithmically infinite at m_f = 0 exactly; there the rule returns a large
-finite value (the log cut off at the rule's T_MIN = 1e-36).  Sample m_f in log
-space or keep it fixed at 0 (the value itself is exact).
+logarithmically infinite at m_f = 0 exactly; there the closed form returns a
+large finite value (Δ(1) = m_F² floored at 1e-40 of the scale).  Sample m_f in
+log space or keep it fixed at 0 (the value itself is exact).
 
 These three functions ARE the flavour-diagonal case (i = j, m_i = m_j) of the
 general dipole of :mod:`jaxg2.loops.lfv`: Δa = m_ℓ Re(σ_L + σ_R), evaluated
-with the 1-node t-rule that is exact when m_i = m_j.  The reduction of the
+with the 1-node t-rule that is exact when m_i = m_j (σ is linear in t).  The reduction of the
 two-parameter dipole integrals to the single JN integrals above is shown in
 the lfv module docstring; the tests compare these functions with mpmath
 quadrature of the JN integrals exactly as written here.

@@ -47,13 +47,18 @@ Lavoura's F̃₂ and the Ma–Raidal F₂):
   ĉ^a_L = m_a g^a_L − m_F g^a_R, ĉ^a_R = m_a g^a_R − m_F g^a_L (Ward reduction
   of k̸ between an on-shell ℓ_a and F; the pinched terms carry no dipole).
 
-σ_L is σ_R with L ↔ R everywhere.  The t-integral uses an 8-node
-Gauss–Legendre rule in a variable graded towards the m_t threshold (see
-``_t_nodes``; ≤ 1e-9 relative to adaptive 2-D quadrature down to 0.03 % above
-threshold, and exact for m_i = m_j, where :mod:`jaxg2.loops.g2` uses the
-1-node rule), the u-integral the end-point-adapted rule of
-:mod:`jaxg2.loops._quad`.  Valid below threshold, m_i < m_F + M (the decaying
-lepton cannot decay into F + B on shell).
+σ_L is σ_R with L ↔ R everywhere.  With x₁ = ut, x₂ = u(1−t), x₃ = 1−u each
+u-integral is a combination of the moments M_{p,q} = ∫₀¹du u^p(1−u)^q/Δ
+((p,q) = (2,1), (2,0), (1,1), (1,2); e.g. ∫du u x₃x₂/Δ = (1−t) M21,
+∫du u x₃(1−x₁)/Δ = M12 + (1−t) M21), evaluated in closed form
+(:mod:`jaxg2.loops._closed`: logs of the roots of Δ, series where they cancel).
+The t-integral uses a 12-node Gauss–Legendre rule in a variable graded
+towards the m_t threshold (see ``_t_nodes``; ≤ 1e-10 relative to the 40-node
+rule down to 0.01 % above threshold, and exact for m_i = m_j, where
+:mod:`jaxg2.loops.g2` uses the 1-node rule).  ``method="quad"`` replaces the
+closed-form moments by the fixed-node rule of :mod:`jaxg2.loops._quad` (the
+pre-closed-form path, kept as a reference).  Valid below threshold,
+m_i < m_F + M (the decaying lepton cannot decay into F + B on shell).
 
 **Paper note (004, eqs. 25–29).**  With this convention the heavy-mass limit of
 the photon-on-F diagram with c_R only is
@@ -72,12 +77,12 @@ import numpy as np
 import jax.numpy as jnp
 
 from .. import constants
-from . import _quad
+from . import _closed, _quad
 
 _INV_16PI2 = 1.0 / (16.0 * np.pi**2)
 
-_T_NODES, _T_WEIGHTS = np.polynomial.legendre.leggauss(8)
-T_RULE = (0.5 * (_T_NODES + 1.0), 0.5 * _T_WEIGHTS)  # 8-node GL on [0, 1]
+_T_NODES, _T_WEIGHTS = np.polynomial.legendre.leggauss(12)
+T_RULE = (0.5 * (_T_NODES + 1.0), 0.5 * _T_WEIGHTS)  # 12-node GL on [0, 1] (graded by _t_nodes)
 T_RULE_DIAGONAL = (np.array([0.5]), np.array([1.0]))  # exact when m_i = m_j
 
 
@@ -96,19 +101,12 @@ def _prep(*args):
         a = jnp.asarray(a)
         if not jnp.issubdtype(a.dtype, jnp.complexfloating):
             a = a.astype(jnp.float64)
-        out.append(a[..., None, None])  # trailing (t, u) axes
+        out.append(a[..., None])  # trailing t axis
     return out
 
 
-def _f_scalar_numerators(x1, x2, x3, u, m_i, m_j, m_f, li, ri, lj, rj):
-    """(num_L, num_R) of the photon-on-F scalar diagram (see module doc)."""
-    num_r = x3 * (x2 * m_j * lj * jnp.conj(li) + x1 * m_i * rj * jnp.conj(ri)) + u * m_f * rj * jnp.conj(li)
-    num_l = x3 * (x2 * m_j * rj * jnp.conj(ri) + x1 * m_i * lj * jnp.conj(li)) + u * m_f * lj * jnp.conj(ri)
-    return num_l, num_r
-
-
 def _t_nodes(t_rule, m_i, m_j, m_threshold):
-    """t-nodes (…, n_t, 1) and weights (…, n_t) graded towards the threshold in m_t.
+    """t-nodes (…, n_t) and weights (…, n_t) graded towards the threshold in m_t.
 
     The t-integrand depends on t through m_t² = t m_i² + (1−t) m_j² and is
     singular where m_t reaches the threshold m_F + M, at t* = 1 + d,
@@ -123,63 +121,75 @@ def _t_nodes(t_rule, m_i, m_j, m_threshold):
     d = jnp.where(far, 1.0, (m_threshold**2 - m_i * m_i)) / jnp.where(far, 1.0, gap)
     d = jnp.where(far, 1e30, jnp.clip(d, 1e-300, 1e30))
     big_l = jnp.log1p(1.0 / d)
-    vl = v[:, None] * big_l  # (..., n_t, 1)
-    one_minus_t = d * jnp.expm1(vl)
-    t = 1.0 - one_minus_t
-    w = (wv[:, None] * d * big_l * jnp.exp(vl))[..., 0]
+    vl = v * big_l  # (..., n_t)
+    t = 1.0 - d * jnp.expm1(vl)
+    w = wv * d * big_l * jnp.exp(vl)
     return t, w
 
 
-def _dipole(topology, m_i, m_j, m_f, m_b, ci, cj, t_rule):
-    """(σ_L, σ_R) × 16π²/q for one diagram; ``ci``, ``cj`` chiral (L, R) pairs."""
+def _moments(method, m_t, m_a, m_b):
+    """(M21, M20, M11, M12) of Δ = u m_a² + (1−u) m_b² − u(1−u) m_t² (see :mod:`._closed`)."""
+    if method == "closed":
+        return _closed.moments(m_t, m_a, m_b)
+    if method == "quad":
+        return _quad.moments(m_t, m_a, m_b)
+    raise ValueError(f"method must be 'closed' or 'quad', not {method!r}")
+
+
+def _scalar_f(t, m_i, m_j, m_f, mom, li, ri, lj, rj):
+    """(σ_L, σ_R)·16π²/q_F of the photon-on-F scalar diagram at one t (module doc).
+
+    ∫du u x₃x₂/Δ = (1−t) M21, ∫du u x₃x₁/Δ = t M21, ∫du u²/Δ = M20.
+    """
+    m21, m20 = mom[0], mom[1]
+    s_r = ((1.0 - t) * m_j * lj * jnp.conj(li) + t * m_i * rj * jnp.conj(ri)) * m21 + m_f * rj * jnp.conj(li) * m20
+    s_l = ((1.0 - t) * m_j * rj * jnp.conj(ri) + t * m_i * lj * jnp.conj(li)) * m21 + m_f * lj * jnp.conj(ri) * m20
+    return s_l, s_r
+
+
+def _dipole(topology, m_i, m_j, m_f, m_b, ci, cj, t_rule, method="closed"):
+    """(σ_L, σ_R) × 16π²/q for one diagram; ``ci``, ``cj`` chiral (L, R) pairs.
+
+    The u-integrals are the moments M_{p,q} = ∫du u^p(1−u)^q/Δ (closed form,
+    :mod:`jaxg2.loops._closed`, or the quadrature rule, ``method="quad"``), the
+    t-integral the graded rule of :func:`_t_nodes` (σ is linear in t for m_i = m_j).
+    """
     m_i, m_j, m_f, m_b, li, ri, lj, rj = _prep(m_i, m_j, m_f, m_b, *ci, *cj)
     t, t_weights = _t_nodes(t_rule, m_i, m_j, m_f + m_b)
-    m_t2 = t * m_i * m_i + (1.0 - t) * m_j * m_j  # (..., n_t, 1)
-    if topology == "charged_scalar":
-        a_sq, b_sq = m_b * m_b, m_f * m_f  # Δ_S = u M² + (1−u) m_F² − u(1−u) m_t²
-    else:
-        a_sq, b_sq = m_f * m_f, m_b * m_b  # Δ_F = u m_F² + (1−u) M² − u(1−u) m_t²
-    split = _quad.split_point(a_sq, b_sq, m_t2)[..., 0]
-
-    def integrand(u, y):
-        x1, x2, x3 = u * t, u * (1.0 - t), y
-        if topology == "neutral_scalar":
-            num_l, num_r = _f_scalar_numerators(x1, x2, x3, u, m_i, m_j, m_f, li, ri, lj, rj)
-        elif topology == "charged_scalar":
-            num_r = x3 * (x2 * m_j * lj * jnp.conj(li) + x1 * m_i * rj * jnp.conj(ri) + m_f * rj * jnp.conj(li))
-            num_l = x3 * (x2 * m_j * rj * jnp.conj(ri) + x1 * m_i * lj * jnp.conj(li) + m_f * lj * jnp.conj(ri))
-        else:  # neutral_vector: transverse + longitudinal (module doc)
-            omx1 = y + u * (1.0 - t)  # 1 − x₁ without cancellation
-            omx2 = y + u * t  # 1 − x₂
-            num_r = 4.0 * m_f * x3 * lj * jnp.conj(ri) - 2.0 * x3 * (
-                omx1 * m_i * lj * jnp.conj(li) + omx2 * m_j * rj * jnp.conj(ri))
-            num_l = 4.0 * m_f * x3 * rj * jnp.conj(li) - 2.0 * x3 * (
-                omx2 * m_j * lj * jnp.conj(li) + omx1 * m_i * rj * jnp.conj(ri))
-            hat = (m_i * li - m_f * ri, m_i * ri - m_f * li, m_j * lj - m_f * rj, m_j * rj - m_f * lj)
-            long_l, long_r = _f_scalar_numerators(x1, x2, x3, u, m_i, m_j, m_f, *hat)
+    m_t = jnp.sqrt(t * m_i * m_i + (1.0 - t) * m_j * m_j)
+    if topology == "charged_scalar":  # Δ_S = u M² + (1−u) m_F² − u(1−u) m_t²
+        m21, _, m11, _ = _moments(method, m_t, m_b, m_f)
+        s_r = ((1.0 - t) * m_j * lj * jnp.conj(li) + t * m_i * rj * jnp.conj(ri)) * m21 + m_f * rj * jnp.conj(li) * m11
+        s_l = ((1.0 - t) * m_j * rj * jnp.conj(ri) + t * m_i * lj * jnp.conj(li)) * m21 + m_f * lj * jnp.conj(ri) * m11
+    else:  # Δ_F = u m_F² + (1−u) M² − u(1−u) m_t²
+        mom = _moments(method, m_t, m_f, m_b)
+        s_l, s_r = _scalar_f(t, m_i, m_j, m_f, mom, li, ri, lj, rj)
+        if topology == "neutral_vector":  # transverse (s_l, s_r ← longitudinal/M²) — module doc
+            m21, _, m11, m12 = mom
+            k1 = m12 + (1.0 - t) * m21  # ∫du u x₃(1 − x₁)/Δ
+            k2 = m12 + t * m21  # ∫du u x₃(1 − x₂)/Δ
             inv_m2 = 1.0 / (m_b * m_b)
-            num_l = num_l + long_l * inv_m2
-            num_r = num_r + long_r * inv_m2
-        den = _quad.denominator(u, y, a_sq, b_sq, m_t2)
-        return jnp.stack(jnp.broadcast_arrays(num_l, num_r)) * (u / den)
+            hat = (m_i * li - m_f * ri, m_i * ri - m_f * li, m_j * lj - m_f * rj, m_j * rj - m_f * lj)
+            h_l, h_r = _scalar_f(t, m_i, m_j, m_f, mom, *hat)
+            s_r = 4.0 * m_f * lj * jnp.conj(ri) * m11 - 2.0 * (
+                k1 * m_i * lj * jnp.conj(li) + k2 * m_j * rj * jnp.conj(ri)) + h_r * inv_m2
+            s_l = 4.0 * m_f * rj * jnp.conj(li) * m11 - 2.0 * (
+                k2 * m_j * lj * jnp.conj(li) + k1 * m_i * rj * jnp.conj(ri)) + h_l * inv_m2
+    return jnp.sum(s_l * t_weights, axis=-1), jnp.sum(s_r * t_weights, axis=-1)
 
-    per_t = _quad.integrate(integrand, split)  # (2, ..., n_t)
-    total = jnp.sum(per_t * t_weights, axis=-1)
-    return total[0], total[1]
 
-
-def dipole_neutral_scalar(m_i, m_j, m_f, m_s, cs_i, cp_i, cs_j, cp_j, *, t_rule=T_RULE):
+def dipole_neutral_scalar(m_i, m_j, m_f, m_s, cs_i, cp_i, cs_j, cp_j, *, t_rule=T_RULE, method="closed"):
     r"""(σ_L, σ_R) of ℓi → ℓj γ from a neutral scalar S and a fermion F of lepton charge.
 
     L = Σ_a ℓ̄_a (C_S^a + C_P^a γ5) F S + h.c. (a = i, j); photon on F.
     Masses in GeV, result in GeV⁻¹.  Exact in all masses (module doc).
     """
     sig = _dipole("neutral_scalar", m_i, m_j, m_f, m_s, _sp_to_chiral(cs_i, cp_i),
-                  _sp_to_chiral(cs_j, cp_j), t_rule)
+                  _sp_to_chiral(cs_j, cp_j), t_rule, method)
     return sig[0] * _INV_16PI2, sig[1] * _INV_16PI2
 
 
-def dipole_charged_scalar(m_i, m_j, m_f, m_s, cs_i, cp_i, cs_j, cp_j, *, t_rule=T_RULE):
+def dipole_charged_scalar(m_i, m_j, m_f, m_s, cs_i, cp_i, cs_j, cp_j, *, t_rule=T_RULE, method="closed"):
     r"""(σ_L, σ_R) of ℓi → ℓj γ from a scalar S of lepton charge and a neutral fermion F.
 
     L = Σ_a ℓ̄_a (C_S^a + C_P^a γ5) F S + h.c.; photon on S.  m_f = 0 allowed.
@@ -187,24 +197,24 @@ def dipole_charged_scalar(m_i, m_j, m_f, m_s, cs_i, cp_i, cs_j, cp_j, *, t_rule=
     F₂ the Ma–Raidal function.
     """
     sig = _dipole("charged_scalar", m_i, m_j, m_f, m_s, _sp_to_chiral(cs_i, cp_i),
-                  _sp_to_chiral(cs_j, cp_j), t_rule)
+                  _sp_to_chiral(cs_j, cp_j), t_rule, method)
     return -sig[0] * _INV_16PI2, -sig[1] * _INV_16PI2
 
 
-def dipole_scalar(m_i, m_j, m_f, m_s, cs_i, cp_i, cs_j, cp_j, q_f, *, t_rule=T_RULE):
+def dipole_scalar(m_i, m_j, m_f, m_s, cs_i, cp_i, cs_j, cp_j, q_f, *, t_rule=T_RULE, method="closed"):
     r"""(σ_L, σ_R) for a scalar loop with both lines charged: Q_F = q_f, Q_S = 1 − q_f.
 
     Charges in units of the external lepton charge (q_f = 1: neutral scalar;
     q_f = 0: neutral fermion; e.g. q_f = −1, q_S = 2 for a doubly charged scalar
     with a charge-conjugate lepton inside).  Sum of the two diagrams.
     """
-    f = dipole_neutral_scalar(m_i, m_j, m_f, m_s, cs_i, cp_i, cs_j, cp_j, t_rule=t_rule)
-    s = dipole_charged_scalar(m_i, m_j, m_f, m_s, cs_i, cp_i, cs_j, cp_j, t_rule=t_rule)
+    f = dipole_neutral_scalar(m_i, m_j, m_f, m_s, cs_i, cp_i, cs_j, cp_j, t_rule=t_rule, method=method)
+    s = dipole_charged_scalar(m_i, m_j, m_f, m_s, cs_i, cp_i, cs_j, cp_j, t_rule=t_rule, method=method)
     q_s = 1.0 - q_f
     return q_f * f[0] + q_s * s[0], q_f * f[1] + q_s * s[1]
 
 
-def dipole_neutral_vector(m_i, m_j, m_f, m_v, cv_i, ca_i, cv_j, ca_j, *, t_rule=T_RULE):
+def dipole_neutral_vector(m_i, m_j, m_f, m_v, cv_i, ca_i, cv_j, ca_j, *, t_rule=T_RULE, method="closed"):
     r"""(σ_L, σ_R) of ℓi → ℓj γ from a neutral vector V and a fermion F of lepton charge.
 
     L = Σ_a ℓ̄_a γ^α (C_V^a + C_A^a γ5) F V_α + h.c., unitary gauge; photon on F.
@@ -212,7 +222,7 @@ def dipole_neutral_vector(m_i, m_j, m_f, m_v, cv_i, ca_i, cv_j, ca_j, *, t_rule=
     a conserved current, F = ℓ with a vector coupling).
     """
     sig = _dipole("neutral_vector", m_i, m_j, m_f, m_v, _sp_to_chiral(cv_i, ca_i),
-                  _sp_to_chiral(cv_j, ca_j), t_rule)
+                  _sp_to_chiral(cv_j, ca_j), t_rule, method)
     return sig[0] * _INV_16PI2, sig[1] * _INV_16PI2
 
 
