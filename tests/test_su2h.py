@@ -240,9 +240,11 @@ def test_z_width_bound_is_mz_over_two():
 def test_constraints_and_config_choices():
     o = _OBS(_point(f_prime=0.3, m_hplus=150.0))
     names = {c.name for c in MODEL.constraints if c.default}
+    # the model's own limits plus the constraints library's flavour-weighted moment limits
+    # (the paper's |μ_ν| comparisons stay available, off by default, for su2h_2021_paper.toml)
     assert {"tau_universality", "m_nu_tau", "z_width", "lep_ee_tautau", "charged_higgs_mass",
-            "borexino", "xenonnt", "texono"} <= names
-    assert "red_giant" not in names and "xenon1t_signal" not in names
+            "borexino_mu_nu", "xenonnt_mu_nu", "texono_mu_nu", "gemma_mu_nu", "red_giant_mu_nu"} <= names
+    assert not names & {"borexino", "xenonnt", "texono", "red_giant", "xenon1t_signal", "xenon1t_mu_nu_band"}
     for c in MODEL.constraints:
         assert c.observable in MODEL.units
         assert np.isfinite(float(c.bound(o)).real if jnp.ndim(c.bound(o)) == 0 else 1.0)
