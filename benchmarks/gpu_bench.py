@@ -112,13 +112,15 @@ def bench_fit(sampler: dict, out: Path):
     return {"chains": raw["sampler"].get("num_chains"), "wall_s": wall, "min_ess_bulk": ess, "ess_per_s": ess / wall}
 
 
-def bench_scan(num, out: Path):
+def bench_scan(num, out: Path, repeat: bool = True):
     raw = _fit_config({}, out)
     for ax in ("x", "y"):
         raw["scan"][ax]["num"] = num
     t0 = time.perf_counter()
     jaxg2.scan(raw, fast=False, write=False, progress=False)
     first = time.perf_counter() - t0
+    if not repeat:  # small (CPU smoke-test) mode: one call, compile included
+        return {"points": num * num, "first_call_s": first, "wall_s": first, "points_per_s": num * num / first}
     t0 = time.perf_counter()
     jaxg2.scan(raw, fast=False, write=False, progress=False)  # new jit per call: compile included
     wall = time.perf_counter() - t0
@@ -145,7 +147,7 @@ def main(argv=None):
             "fit_nuts": lambda: bench_fit(size["sampler"], out / "gpu_bench_fit"),
             "fit_chees": lambda: bench_fit({**size["sampler"], "kernel": "chees",
                                             "num_chains": size["chees_chains"]}, out / "gpu_bench_fit"),
-            "scan": lambda: bench_scan(size["scan_num"], out / "gpu_bench_scan")}
+            "scan": lambda: bench_scan(size["scan_num"], out / "gpu_bench_scan", repeat=not args.small)}
     for name, job in jobs.items():
         if args.only and name not in args.only:
             continue

@@ -61,6 +61,9 @@ def _display(da) -> tuple[np.ndarray, str]:
 
     factor, unit = display_scale(str(da.name), da.attrs.get("unit", ""))
     latex = da.attrs.get("latex")
+    lepton = {"delta_a_mu": r"\mu", "delta_a_e": "e", "delta_a_tau": r"\tau"}.get(str(da.name))
+    if lepton:  # the signal reads as in the papers, not as an escaped variable name
+        latex = rf"\Delta a_{{{lepton}}}"
     text = f"${latex}$" if latex else str(da.name)
     label = f"{text} [{unit}]" if unit and unit != "1" else text
     return np.asarray(da).reshape(-1) * factor, label
