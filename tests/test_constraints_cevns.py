@@ -149,7 +149,7 @@ def test_constraints_registered():
 
 
 def _unverified_curve():
-    path = Path("/work/shared/data/unverified/COHERENT_na_LmuLtau_SYen-unverified.csv")
+    path = Path(__file__).resolve().parents[2] / "shared/data/unverified/COHERENT_na_LmuLtau_SYen-unverified.csv"
     if not path.exists():
         pytest.skip("unverified cross-check curve not available")
     rows = [r for r in csv.reader(line for line in path.open() if not line.startswith("#"))][1:]

@@ -189,7 +189,7 @@ def test_ccfr_exclusion_against_unverified_curve():
     """Test only (stated tolerance 15 % in g'): the CCFR 95 % CL (Delta chi^2 = 3.84, ratio
     above the measurement) upper end on g' = g_mu = g_nu_mu against the unverified digitised
     curve (presumably arXiv:1406.2332 Fig. 2), from the light (15 MeV) to the heavy (30 GeV) Z'."""
-    path = Path("/work/shared/data/unverified/CCFR_1991_LmuLtau_trident_SYen-unverified.csv")
+    path = Path(__file__).resolve().parents[2] / "shared/data/unverified/CCFR_1991_LmuLtau_trident_SYen-unverified.csv"
     if not path.exists():
         pytest.skip("unverified cross-check curve not available")
     rows = [r for r in csv.reader(line for line in path.open() if not line.startswith("#"))][1:]
