@@ -57,7 +57,7 @@ one Dirac mass, and a splitting needs mixing with singlets (or the SM leptons). 
 independent masses the vector-current bubble gives Π₁₁(0) ∝ ∫dx (Δ_ε − ln Δ)(m_N m_E − Δ),
 whose divergent part (Δ_ε/8π²)(m_N − m_E)² does not cancel — the signature of the
 explicit SU(2) breaking.  The finite answer (Lavoura–Silva formulas for vector-like fermions)
-needs the mixing matrices, i.e. a richer coupling section: a TODO, not a gap in data.
+needs the mixing matrices, i.e. a richer coupling section: not implemented (documented limitation), not a gap in data.
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ FAMILIES = (
            units={"ew_n_nu_fermion": "1"},
            constraints=(Constraint("z_invisible_fermion", "ew_n_nu_fermion", "gaussian", entry="n_nu_z_width", null_value=3.0,
                                    family="electroweak_fermion_doublets", note="vector-like Dirac N"),),
-           description="invisible Z width from vector-like lepton doublets (S, T need the mixing: TODO)"),
+           description="invisible Z width from vector-like lepton doublets (S, T not implemented: they need the singlet mixing)"),
 )
 
 __all__ = ["FAMILIES", "loop_f", "loop_g", "t_scalar_doublet", "s_scalar_doublet", "st_delta_chi2",
