@@ -98,7 +98,8 @@ SAMPLER_DEFAULTS = {"kernel": "nuts", "num_warmup": 500, "num_samples": 1000, "n
                     "target_accept": 0.8, "max_tree_depth": 10, "dense_mass": False,
                     "checkpoint_every": 100, "init": "optimize", "init_steps": 200}
 SEARCH_DEFAULTS = {"num_starts": 256, "num_steps": 300, "learning_rate": 0.05, "n_sigma": 1.0,
-                   "max_points": 20, "min_distance": 0.05, "seed": None}
+                   "max_points": 20, "min_distance": 0.05, "seed": None, "targets": {},
+                   "max_evaluations": None}
 SCAN_DEFAULTS = {"x": None, "y": None, "point": None, "fixed": {}, "profile": False,
                  "profile_steps": 200, "chunk": 4096}
 _TYPES = {  # key -> (python types, description)
@@ -112,10 +113,11 @@ _TYPES = {  # key -> (python types, description)
     "max_points": (int, "a positive integer"), "min_distance": (float, "a number"),
     "seed": (int, "an integer"), "profile": (bool, "true or false"),
     "profile_steps": (int, "a positive integer"), "chunk": (int, "a positive integer"),
-    "point": (str, "a string"),
+    "point": (str, "a string"), "max_evaluations": (int, "a positive integer"),
 }
 _POSITIVE = {"num_samples", "init_steps", "num_chains", "max_tree_depth", "checkpoint_every", "num_starts",
-             "num_steps", "max_points", "profile_steps", "chunk", "learning_rate", "n_sigma"}
+             "num_steps", "max_points", "profile_steps", "chunk", "learning_rate", "n_sigma",
+             "max_evaluations"}
 
 
 class ConfigError(ValueError):
@@ -237,6 +239,28 @@ def _number(fld: str, v) -> float:
     if not math.isfinite(v):
         raise ConfigError(fld, f"expected a finite number, got {v!r}")
     return float(v)
+
+
+def _targets(spec, model: Model) -> dict[str, tuple[float, float]]:
+    """``[search] targets``: observable → ``[value, tolerance]`` (or ``{value, tol}``)."""
+    if not isinstance(spec, Mapping):
+        raise ConfigError("search.targets", f"expected a table of observable = [value, tolerance], got {_type_name(spec)}")
+    out = {}
+    for name, v in spec.items():
+        fld = f"search.targets.{name}"
+        if name not in model.units:
+            raise ConfigError(fld, f"model {model.name!r} has no observable {name!r}; it has {', '.join(sorted(model.units))}")
+        if isinstance(v, Mapping):
+            if set(v) != {"value", "tol"}:
+                raise ConfigError(fld, "expected { value = ..., tol = ... }")
+            v = [v["value"], v["tol"]]
+        if not isinstance(v, list) or len(v) != 2:
+            raise ConfigError(fld, f"expected [value, tolerance], got {_type_name(v)}")
+        value, tol = _number(fld, v[0]), _number(fld, v[1])
+        if tol <= 0:
+            raise ConfigError(fld, f"tolerance must be > 0, got {tol:g}")
+        out[name] = (value, tol)
+    return out
 
 
 def resolve_model(ref, base=None) -> Model:
@@ -445,6 +469,7 @@ def load(config, *, fast: bool | None = None, output=None) -> Config:
     search = _section(raw, "search", SEARCH_DEFAULTS, fast_tab.get("search"))
     if search["seed"] is None:
         search["seed"] = seed
+    search["targets"] = _targets(search["targets"], model)
     fast_scan = dict(fast_tab.get("scan", {}))
     fast_num = fast_scan.pop("num", None)
     scan = _section(raw, "scan", SCAN_DEFAULTS, fast_scan)

@@ -127,8 +127,8 @@ class Problem:
         keys += [c.mass for c in self.constraints if c.mass is not None]
         return tuple(sorted(set(keys)))
 
-    def likelihood_observables(self, theta: Mapping[str, jnp.ndarray]) -> dict[str, jnp.ndarray]:
-        """Only the observables the likelihood needs, with the rest pruned from the graph.
+    def likelihood_observables(self, theta: Mapping[str, jnp.ndarray], keys=None) -> dict[str, jnp.ndarray]:
+        """Only the observables the likelihood needs (or ``keys``), with the rest pruned from the graph.
 
         ``model.observables`` computes everything; tracing it once and removing the
         equations that do not feed :attr:`likelihood_keys` (``dce_jaxpr``) makes the
@@ -138,23 +138,23 @@ class Problem:
         DCE pass — missing, or with another signature — the full ``model.observables``
         is evaluated instead: same values, only a larger program.
         """
+        keys = self.likelihood_keys if keys is None else tuple(keys)
         names = tuple(sorted(theta))
         leaves = [jnp.asarray(theta[n]) for n in names]
-        spec = (names, tuple((v.shape, v.dtype) for v in leaves))
+        spec = (names, tuple((v.shape, v.dtype) for v in leaves), keys)
         cache = self.__dict__.setdefault("_dce_cache", {})
         if spec not in cache:
-            cache[spec] = self._pruned_jaxpr(names, leaves)
+            cache[spec] = self._pruned_jaxpr(names, leaves, keys)
         if cache[spec] is None:
             obs = self.model.observables(theta)
-            return {k: jnp.asarray(obs[k], dtype=jnp.float64) for k in self.likelihood_keys}
+            return {k: jnp.asarray(obs[k], dtype=jnp.float64) for k in keys}
         jaxpr, consts = cache[spec]
-        return dict(zip(self.likelihood_keys, jax.core.eval_jaxpr(jaxpr, consts, *leaves)))
+        return dict(zip(keys, jax.core.eval_jaxpr(jaxpr, consts, *leaves)))
 
-    def _pruned_jaxpr(self, names, leaves):
-        """(jaxpr, consts) of the likelihood observables with dead code removed, or None."""
+    def _pruned_jaxpr(self, names, leaves, keys):
+        """(jaxpr, consts) of the observables ``keys`` with dead code removed, or None."""
         if _dce_jaxpr is None:
             return None
-        keys = self.likelihood_keys
 
         def f(*xs):
             obs = self.model.observables(dict(zip(names, xs)))
@@ -211,6 +211,14 @@ class Problem:
             t = biject_to(self.site_distribution(n).support)
             ldj = ldj + jnp.sum(t.log_abs_det_jacobian(u[site], t(u[site])))
         return self.potential(u, overrides) + ldj
+
+    def free_values(self, u) -> dict[str, jnp.ndarray]:
+        """Free-parameter values (physical, e.g. m not log10 m) at unconstrained site values ``u``."""
+        out = {}
+        for n in self.free:
+            x = biject_to(self.site_distribution(n).support)(u[self.site(n)])
+            out[n] = 10.0 ** x if self.cfg.priors[n].kind == "log_uniform" else x
+        return out
 
     def constrain(self, u, overrides=None) -> dict:
         """Constrained values of every site (parameters and observables) at ``u``."""

@@ -12,8 +12,17 @@ it lies farther than ``min_distance`` from every kept point in prior-box units
 (each free parameter scaled to [0, 1] over its prior range, in log for log-uniform
 priors).
 
-Cost: each Adam step is one value-and-gradient evaluation of the model per start;
-``n_evaluations = num_starts × (num_steps + 1)`` (the +1 is the final check).
+**Targets mode** (``[search] targets = { obs = [value, tol], ... }``): find points that
+reproduce given observable values (e.g. a paper's benchmark table).  Each target adds
+½((o − value)/tol)² to the objective, and a point is accepted only when every
+|o − value| ≤ tol as well.  Set ``n_sigma = inf`` to drop the Δa_μ acceptance for a
+model that does not address it.
+
+Cost: each Adam step is one value-and-gradient evaluation of the model per start; one
+**round** costs ``num_starts × (num_steps + 1)`` (the +1 is the final check).  Without
+``max_evaluations`` the search runs one round; with it, further rounds (fresh starts)
+follow while fewer than ``max_points`` distinct points are found and the next round fits
+in the budget.  ``n_evaluations`` reports what was spent.
 """
 
 from __future__ import annotations
@@ -54,16 +63,44 @@ class SearchResult:
         return self.table
 
 
-def optimise(problem: Problem, u0: dict, num_steps: int, learning_rate: float, overrides=None):
-    """Adam on ``problem.neg_log_posterior`` from the batch of unconstrained starts ``u0``.
+def target_penalty(problem: Problem, u, targets) -> jnp.ndarray:
+    """Σ_k ½((o_k − value_k)/tol_k)² over the ``targets`` {observable: (value, tol)} at ``u``."""
+    if not targets:
+        return jnp.zeros(())
+    names = tuple(sorted(targets))
+    obs = problem.likelihood_observables(problem.theta(problem.free_values(u)), keys=names)
+    z = [(obs[k] - targets[k][0]) / targets[k][1] for k in names]
+    pen = 0.5 * sum(zk**2 for zk in z)
+    return jnp.where(jnp.isnan(pen), jnp.inf, pen)
+
+
+def optimise(problem: Problem, u0: dict, num_steps: int, learning_rate: float, overrides=None, targets=None):
+    """Adam on ``problem.neg_log_posterior`` (+ :func:`target_penalty`) from the batch of
+    unconstrained starts ``u0``.
 
     ``overrides`` (param → batch of values) pins parameters per batch member.
-    Returns (final u, final potential), batched like ``u0``.
+    Returns (final u, final objective), batched like ``u0``.  The compiled optimiser is
+    kept on ``problem`` per (steps, rate, targets, batch layout), so repeated rounds and
+    scan chunks do not trace and compile it again.
     """
+    batch = next(iter(u0.values())).shape[0]
+    n_dev = devices.device_count_for(batch)
+    tkey = tuple(sorted((targets or {}).items()))
+    key = (num_steps, float(learning_rate), tkey, overrides is not None, n_dev)
+    cache = problem.__dict__.setdefault("_optimisers", {})
+    if key not in cache:
+        cache[key] = _build_optimiser(problem, num_steps, learning_rate, dict(tkey), overrides is not None, n_dev)
+    return cache[key](devices.put(u0, n_dev), devices.put(overrides, n_dev) if overrides else overrides)
+
+
+def _build_optimiser(problem: Problem, num_steps, learning_rate, targets, with_overrides, n_dev):
     opt = optax.adam(learning_rate)
 
     def single(u, ov):
-        loss = lambda v: problem.neg_log_posterior(v, ov)  # noqa: E731
+        def loss(v):
+            val = problem.neg_log_posterior(v, ov)
+            return val + target_penalty(problem, v, targets) if targets else val
+
         vg = jax.value_and_grad(loss)
 
         def body(carry, _):
@@ -76,18 +113,44 @@ def optimise(problem: Problem, u0: dict, num_steps: int, learning_rate: float, o
         (u, _), _ = lax.scan(body, (u, opt.init(u)), None, length=num_steps)
         return u, loss(u)
 
-    batch = next(iter(u0.values())).shape[0]
-    n_dev = devices.device_count_for(batch)
-    fn = devices.sharded(jax.vmap(single), n_dev, in_specs=(0, 0 if overrides else None), out_specs=(0, 0))
-    return fn(devices.put(u0, n_dev), devices.put(overrides, n_dev) if overrides else overrides)
+    return devices.sharded(jax.vmap(single), n_dev, in_specs=(0, 0 if with_overrides else None), out_specs=(0, 0))
 
 
-def accept_mask(problem: Problem, evaluation: dict, n_sigma: float):
-    """Every hard constraint holds and |pull| ≤ n_sigma (element-wise)."""
+def accept_mask(problem: Problem, evaluation: dict, n_sigma: float, targets=None):
+    """Every hard constraint holds, |pull| ≤ n_sigma and every target within its
+    tolerance (element-wise)."""
     ok = jnp.abs(evaluation["pull"]) <= n_sigma
     for allowed in evaluation["allowed"].values():
         ok = ok & allowed
+    for k, (value, tol) in (targets or {}).items():
+        ok = ok & (jnp.abs(evaluation["observables"][k] - value) <= tol)
     return ok
+
+
+def _evaluate(problem: Problem, hard: Problem, u):
+    """(theta, hard evaluation) at the optimisers' end points ``u`` (batched)."""
+    theta = problem.theta(jax.vmap(problem.free_values)(u))
+    return theta, hard.evaluate(theta)
+
+
+def _concat(rounds):
+    """The rounds' (theta, evaluation, objective, accepted) joined along the start axis."""
+    cat = lambda *xs: np.concatenate([np.asarray(x) for x in xs])  # noqa: E731
+    return tuple(jax.tree.map(cat, *parts) for parts in zip(*rounds))
+
+
+def _distinct(box, pot, ok, min_distance: float, limit: int) -> list[int]:
+    """Accepted indices, best objective first, each farther than ``min_distance`` from
+    every index kept before (prior-box units); at most ``limit``."""
+    kept: list[int] = []
+    for i in np.argsort(pot):
+        if not ok[i]:
+            continue
+        if all(np.linalg.norm(box[i] - box[j]) > min_distance for j in kept):
+            kept.append(i)
+            if len(kept) >= limit:
+                break
+    return kept
 
 
 def _scalar(v):
@@ -112,27 +175,33 @@ def search(config, *, fast: bool | None = None, output=None, write: bool = True)
     """
     cfg = config_mod.load(config, fast=fast, output=output)
     s = cfg.search
+    targets = s["targets"]
     problem = Problem(cfg, smooth=True)
     hard = Problem(cfg, smooth=False)
-    key = jax.random.PRNGKey(s["seed"])
-    u0 = problem.prior_draws(key, s["num_starts"])
-    lo, hi = distributed.share(s["num_starts"])  # several processes: each optimises its share
-    u, pot = optimise(problem, {k: v[lo:hi] for k, v in u0.items()}, s["num_steps"], s["learning_rate"])
-    u, pot = distributed.allgather_concat((u, pot), distributed.counts(s["num_starts"]))
-    values = jax.jit(jax.vmap(problem.constrain))(u)
-    theta = problem.theta({n: values[n] for n in problem.free})
-    ev = jax.jit(hard.evaluate)(theta)
-    ok = np.asarray(accept_mask(hard, ev, s["n_sigma"])) & np.isfinite(np.asarray(pot))
-    n_eval = s["num_starts"] * (s["num_steps"] + 1)
-
-    box = np.asarray(problem.box_coordinates(theta))
-    order = [i for i in np.argsort(np.asarray(pot)) if ok[i]]
-    kept: list[int] = []
-    for i in order:
-        if all(np.linalg.norm(box[i] - box[j]) > s["min_distance"] for j in kept):
-            kept.append(i)
-        if len(kept) >= s["max_points"]:
+    n_starts = s["num_starts"]
+    round_cost = n_starts * (s["num_steps"] + 1)
+    budget = s["max_evaluations"]
+    if budget is not None and budget < round_cost:
+        raise config_mod.ConfigError("search.max_evaluations", f"{budget} is below one round "
+                                     f"(num_starts × (num_steps + 1) = {round_cost})")
+    lo, hi = distributed.share(n_starts)  # several processes: each optimises its share
+    evaluate = jax.jit(lambda u: _evaluate(problem, hard, u))
+    rounds, n_eval = [], 0
+    while True:
+        key = jax.random.fold_in(jax.random.PRNGKey(s["seed"]), len(rounds)) if rounds else jax.random.PRNGKey(s["seed"])
+        u0 = problem.prior_draws(key, n_starts)
+        u, pot = optimise(problem, {k: v[lo:hi] for k, v in u0.items()}, s["num_steps"], s["learning_rate"],
+                          targets=targets)
+        u, pot = distributed.allgather_concat((u, pot), distributed.counts(n_starts))
+        theta, ev = evaluate(u)
+        ok = np.asarray(accept_mask(hard, ev, s["n_sigma"], targets)) & np.isfinite(np.asarray(pot))
+        rounds.append((theta, ev, np.asarray(pot), ok))
+        n_eval += round_cost
+        theta, ev, pot, ok = _concat(rounds)
+        kept = _distinct(np.asarray(problem.box_coordinates(theta)), pot, ok, s["min_distance"], s["max_points"])
+        if budget is None or len(kept) >= s["max_points"] or n_eval + round_cost > budget:
             break
+
     points = []
     for i in kept:
         p = {n: _scalar(theta[n][i]) for n in cfg.model.parameter_names}
@@ -141,8 +210,10 @@ def search(config, *, fast: bool | None = None, output=None, write: bool = True)
         p["minus_log_posterior"] = _scalar(pot[i])
         points.append(p)
     table = _format_table(points, problem)
-    header = (f"{len(points)} distinct points ({int(ok.sum())} of {s['num_starts']} starts accepted; "
-              f"{n_eval} model evaluations with gradient); Δa_μ scenario {cfg.scenario}")
+    header = (f"{len(points)} distinct points ({int(ok.sum())} of {len(ok)} starts accepted in {len(rounds)} "
+              f"round(s); {n_eval} model evaluations with gradient); Δa_μ scenario {cfg.scenario}")
+    if targets:
+        header += "; targets " + ", ".join(f"{k} = {v:.4g} ± {t:.2g}" for k, (v, t) in targets.items())
     table = header + "\n" + table
     csv_path = json_path = None
     if write and distributed.is_main():
@@ -152,7 +223,8 @@ def search(config, *, fast: bool | None = None, output=None, write: bool = True)
         units.update({k: u_ for k, u_ in cfg.model.units.items() if k not in units})
         json_path, csv_path = outdir / "points.json", outdir / "points.csv"
         record = {"model": cfg.model.name, "scenario": cfg.scenario, "n_evaluations": n_eval,
-                  "n_accepted": int(ok.sum()), "num_starts": s["num_starts"], "units": units,
+                  "n_accepted": int(ok.sum()), "num_starts": s["num_starts"], "rounds": len(rounds),
+                  "targets": {k: {"value": v, "tol": t} for k, (v, t) in targets.items()}, "units": units,
                   "registry": hard.record(), "points": points}
         tmp = json_path.with_name("points.json.tmp")
         tmp.write_text(json.dumps(record, indent=1, default=str))
