@@ -51,6 +51,9 @@ learning_rate = 0.05
 n_sigma = 1.0                # accept points with |Δa − Δa_exp| ≤ n_sigma σ and every hard constraint
 max_points = 20              # at most this many distinct points are reported
 min_distance = 0.05          # distinct: farther apart than this in prior-box units (log for log priors)
+# targets = { br_mu_e_gamma = [1e-13, 2e-14] }  # optional: reproduce observable = value ± tol (accepted
+#                            # only within tol; n_sigma = inf drops the Δa_μ acceptance)
+# max_evaluations = 500000   # optional budget: further rounds of fresh starts until max_points are found
 
 [scan]                       # vectorised grid (jaxg2 scan); x alone gives a 1-D scan
 x = { name = "m_zprime", low = 1e-3, high = 1.0, num = 100, log = true }

@@ -44,7 +44,7 @@ from .. import config as config_mod
 from . import devices, distributed
 from .problem import Problem
 
-__all__ = ["search", "SearchResult", "optimise", "accept_mask"]
+__all__ = ["search", "SearchResult", "optimise", "accept_mask", "distinct_points", "target_penalty"]
 
 
 @dataclass
@@ -139,7 +139,7 @@ def _concat(rounds):
     return tuple(jax.tree.map(cat, *parts) for parts in zip(*rounds))
 
 
-def _distinct(box, pot, ok, min_distance: float, limit: int) -> list[int]:
+def distinct_points(box, pot, ok, min_distance: float, limit: int) -> list[int]:
     """Accepted indices, best objective first, each farther than ``min_distance`` from
     every index kept before (prior-box units); at most ``limit``."""
     kept: list[int] = []
@@ -198,7 +198,7 @@ def search(config, *, fast: bool | None = None, output=None, write: bool = True)
         rounds.append((theta, ev, np.asarray(pot), ok))
         n_eval += round_cost
         theta, ev, pot, ok = _concat(rounds)
-        kept = _distinct(np.asarray(problem.box_coordinates(theta)), pot, ok, s["min_distance"], s["max_points"])
+        kept = distinct_points(np.asarray(problem.box_coordinates(theta)), pot, ok, s["min_distance"], s["max_points"])
         if budget is None or len(kept) >= s["max_points"] or n_eval + round_cost > budget:
             break
 
