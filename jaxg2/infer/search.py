@@ -3,7 +3,8 @@
 ``num_starts`` prior draws of the free parameters, mapped to NumPyro's unconstrained
 space, each minimise −log p (Δa_μ Gaussian + *smooth* constraint penalties + log
 prior density in the prior's own coordinates, no Jacobian — flat directions stay
-flat, so the starts keep their spread along degenerate valleys) with optax Adam for
+flat, so the starts keep their spread along degenerate valleys) with optax Adam (step size
+cosine-decayed to 1% of ``learning_rate``) for
 ``num_steps`` steps — all starts at once (``vmap``), split over the local devices
 when there are several.  A final point is **accepted** when every chosen
 constraint holds in its *hard* form and |Δa − Δa_exp| ≤ ``n_sigma`` σ.  Accepted
@@ -94,7 +95,9 @@ def optimise(problem: Problem, u0: dict, num_steps: int, learning_rate: float, o
 
 
 def _build_optimiser(problem: Problem, num_steps, learning_rate, targets, with_overrides, n_dev):
-    opt = optax.adam(learning_rate)
+    # the step size decays (cosine) to 1% over the run: large steps find the valley, the
+    # small final ones settle in it (targets with tight tolerances need that precision)
+    opt = optax.adam(optax.cosine_decay_schedule(learning_rate, num_steps, alpha=0.01))
 
     def single(u, ov):
         def loss(v):
