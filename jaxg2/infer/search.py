@@ -133,7 +133,7 @@ def accept_mask(problem: Problem, evaluation: dict, n_sigma: float, targets=None
 def _evaluate(problem: Problem, hard: Problem, u):
     """(theta, hard evaluation) at the optimisers' end points ``u`` (batched)."""
     theta = problem.theta(jax.vmap(problem.free_values)(u))
-    return theta, hard.evaluate(theta)
+    return theta, jax.vmap(hard.evaluate)(theta)  # vmap: models need only be vmap-able, not broadcastable
 
 
 def _concat(rounds):
