@@ -15,7 +15,9 @@
    its custom JVP, diffrax through its default ``RecursiveCheckpointAdjoint``).
 2. Root finds: the old fixed-40-iteration Newton loop of ``relic_yukawa`` against
    ``jaxg2.numerics.newton_root`` (optimistix Newton, implicit gradients) on 256 dark
-   matter masses, value and value-and-gradient.
+   matter masses, value and value-and-gradient; and the old fixed-30-iteration
+   Newton loop of ``dark_inverse_seesaw.scalars.solve_vevs`` against the same helper
+   (the parameter point of ``tests/test_dark_inverse_seesaw_sectors.py``, 64 guesses).
 
 Ratios are library time / hand-written time (> 1: the library is slower).  Set
 ``JAXG2_NO_CACHE=1`` (the default here) so compile times are real.
@@ -35,8 +37,9 @@ import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 import jaxg2  # noqa: E402, F401  (float64)
-from jaxg2.constants import M_E  # noqa: E402
+from jaxg2.constants import HIGGS_VEV, M_E  # noqa: E402
 from jaxg2.cosmo import neff  # noqa: E402
+from jaxg2.models.dark_inverse_seesaw import scalars  # noqa: E402
 from jaxg2.models.lmu_ltau import dark_sector  # noqa: E402
 
 MEV = 1e-3
@@ -138,14 +141,51 @@ def bench_roots(repeat):
     print("  (ratios: optimistix / hand-written)")
 
 
+VEV_POINT = dict(v=HIGGS_VEV, v_phi=1e-4, omega1=1.0, omega2=1e-5, lam_H=0.129, lam_phi=0.3, lam_S1=0.2,
+                 lam_S2=0.4, lam_Hphi=0.15, lam_Hphi_p=0.05, lam_HS1=1e-3, lam_HS2=2e-3, lam_phiS1=0.02,
+                 lam_phiS2=0.03, lam_S1S2=0.05, mu=1e-2, mu_p=1e-3, alpha=1e-4)  # a test point, not data
+
+
+def solve_vevs_loop(p, guess, iterations=30):
+    """The hand-written ``solve_vevs`` used before: 30 fixed Newton steps, gradients through them."""
+    f = lambda vv: scalars._tadpoles(vv, p)  # noqa: E731
+    return jax.lax.fori_loop(0, iterations, lambda _, vv: vv - jnp.linalg.solve(jax.jacfwd(f)(vv), f(vv)), guess)
+
+
+def bench_vevs(repeat):
+    p = {k: jnp.asarray(v) for k, v in VEV_POINT.items()}
+    p = {**p, **scalars.bare_masses(p)}
+    vevs = jnp.array([VEV_POINT[k] for k in scalars.VEVS])
+    guesses = vevs * (1.0 + 0.3 * jax.random.uniform(jax.random.PRNGKey(0), (64, 4), minval=-1.0))
+    print("\nScalar vevs (4 tadpoles), 64 starting guesses within ±30%")
+    print(f"  {'method':34s} {'compile s':>9s} {'run ms':>8s} {'ratio':>6s} {'v+g compile':>11s} {'v+g ms':>8s}"
+          f" {'ratio':>6s} {'max |Δv/v|':>10s}")
+    rows = {}
+    for label, fn in [("hand-written Newton, 30 steps", solve_vevs_loop),
+                      ("optimistix Newton (newton_root)", scalars.solve_vevs)]:
+        batch = jax.vmap(fn, in_axes=(None, 0))
+        tc, tr, out = _timed(batch, p, guesses, repeat=repeat)
+        gc, gr, _ = _timed(jax.grad(lambda pp, gs, b=batch: jnp.sum(b(pp, gs)[:, 1])), p, guesses, repeat=repeat)
+        rows[label] = (tc, tr, gc, gr, float(np.max(np.abs(np.asarray(out) / np.asarray(vevs) - 1))))
+    (tc0, tr0, gc0, gr0, _) = rows["hand-written Newton, 30 steps"]
+    for label, (tc, tr, gc, gr, err) in rows.items():
+        print(f"  {label:34s} {tc:9.2f} {1e3 * tr:8.2f} {tr / tr0:6.2f} {gc:11.2f} {1e3 * gr:8.2f} {gr / gr0:6.2f}"
+              f" {err:10.1e}")
+    print("  (ratios: optimistix / hand-written; v+g: d(v_φ)/d(all parameters) summed over guesses)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--only", choices=("roots", "neff"), help="run one part")
     args = ap.parse_args()
     print(f"jax {jax.__version__}, diffrax {diffrax.__version__}, {jax.devices()[0].platform}, "
           f"{os.cpu_count()} cores, JAXG2_NO_CACHE={os.environ.get('JAXG2_NO_CACHE')}")
-    bench_roots(args.repeat)
-    bench_neff(args.repeat)
+    if args.only != "neff":
+        bench_roots(args.repeat)
+        bench_vevs(args.repeat)
+    if args.only != "roots":
+        bench_neff(args.repeat)
 
 
 if __name__ == "__main__":
