@@ -63,3 +63,11 @@ def test_vector_root_and_jacobian():
     h = 1e-6
     fd = (np.asarray(sol(r + h)) - np.asarray(sol(r - h))) / (2 * h)
     np.testing.assert_allclose(np.asarray(jac), fd, rtol=1e-6)
+
+
+def test_vmap_of_grad_equals_the_implicit_derivative():
+    """vmap(grad) over many parameter values: dE/dM = 1/(1 − e cos E) at each root."""
+    Ms = jnp.linspace(0.2, 3.0, 9)
+    g = jax.jit(jax.vmap(jax.grad(lambda M: _solve_kepler(0.8, M))))(Ms)
+    E = np.asarray(jax.vmap(lambda M: _solve_kepler(0.8, M))(Ms))
+    np.testing.assert_allclose(np.asarray(g), 1 / (1 - 0.8 * np.cos(E)), rtol=1e-10)

@@ -71,25 +71,27 @@ library is ≥ 2× slower at the same accuracy).  ``benchmarks/bench_numerics.py
 this same right-hand side with diffrax 0.7.2's stiff solvers (ESDIRK Kvaerno3/4/5 with
 a ``PIDController``, PI coefficients 0.3/0.4; diffrax has no Rosenbrock method) on
 eight points covering the regimes, vmapped, errors against a 640-step RODAS3 solve.
-Measured 2026-11-29 on 2 shared CPU cores (one run, loaded machine):
+Measured 2026-11-29 on 2 shared CPU cores (one run of the script, loaded machine;
+times of the batch of eight, value-and-gradient at one point):
 
-==============================  =========  =========  ======  ===========  =======
-solver                          max error  compile s  run ms  value+grad   ratio
-==============================  =========  =========  ======  ===========  =======
-RODAS3, 160 steps (this)        7.0e-5     4.3        9.7     8.4 ms       1
-Kvaerno3, rtol 1e-4             6.8e-5     26         69      73 ms        7.1
-Kvaerno4, rtol 1e-7 (matched)   1.3e-6     22         205     535 ms       21
-Kvaerno5, rtol 1e-7             8.4 (!)    43         1085    1415 ms      111
-==============================  =========  =========  ======  ===========  =======
+==============================  =========  =========  ======  =====  =========  =====
+solver                          max error  compile s  run ms  ratio  v+g ms     ratio
+==============================  =========  =========  ======  =====  =========  =====
+RODAS3, 160 steps (this)        7.0e-5     10         10.7    1      8.7        1
+Kvaerno3, rtol 1e-4             6.8e-5     41         25      2.3    116        13
+Kvaerno3, rtol 1e-6             8.7e-7     31         72      6.7    303        35
+Kvaerno4, rtol 1e-7 (matched)   1.3e-6     44         391     36     471        54
+Kvaerno5, rtol 1e-7             8.4 (!)    37         923     86     1352       155
+==============================  =========  =========  ======  =====  =========  =====
 
 "matched": error at most RODAS3's on every point (the heavy-Z′ point needs 1e-7
-relative, which Kvaerno3 at rtol 1e-4 … 1e-6 misses); the Kvaerno3 row matches only
-the largest error.  diffrax is 7–21× slower to run (9–64× for value-and-gradient
-through its ``RecursiveCheckpointAdjoint``) and 5–10× slower to compile; Kvaerno5's
-chord iterations fail just above the e⁺e⁻ threshold (1.2 MeV, ε = 1e-5: the step
-size collapses and ``max_steps`` is hit).  A prototype of the same comparison on a less loaded machine gave 1.4× for
-the Kvaerno3 row and 14× for the matched Kvaerno4 row — still ≥ 2× at matched
-accuracy.  The reasons are structural: a Rosenbrock step costs one 2×2 linear solve
+relative, which Kvaerno3 at rtol 1e-4 … 1e-6 misses); the Kvaerno3 rows match only
+the largest error.  At matched accuracy diffrax is 36× slower to run (54× for
+value-and-gradient through its ``RecursiveCheckpointAdjoint``) and ≈ 4× slower to
+compile; the loosest setting, which matches only the largest error, ran 1.4–7×
+slower over three runs on the loaded machine (2.3× here).  Kvaerno5's chord iterations fail just above
+the e⁺e⁻ threshold (1.2 MeV, ε = 1e-5: the step size collapses and ``max_steps`` is
+hit).  The reasons are structural: a Rosenbrock step costs one 2×2 linear solve
 per stage and no Newton iterations, the fixed step count makes the solve a
 ``lax.scan`` whose vmap does not wait for the slowest lane of an adaptive
 ``while_loop``, and the forward-mode custom JVP below needs no stored trajectory.
