@@ -66,6 +66,36 @@ Accuracy against a tight-tolerance scipy Radau solve: |ΔN_eff| ≲ 1e-6 for
 m_Z′ ≳ 6 MeV and ≲ 1e-4 at 3 MeV with ε = 7.2e-6 (the stiffest case) at the default
 160 steps; at 100 steps ≲ 1e-3.
 
+**Why a hand-written solver and not diffrax** (issue 14: keep one only where the
+library is ≥ 2× slower at the same accuracy).  ``benchmarks/bench_numerics.py`` solves
+this same right-hand side with diffrax 0.7.2's stiff solvers (ESDIRK Kvaerno3/4/5 with
+a ``PIDController``, PI coefficients 0.3/0.4; diffrax has no Rosenbrock method) on
+eight points covering the regimes, vmapped, errors against a 640-step RODAS3 solve.
+Measured 2026-11-29 on 2 shared CPU cores (one run of the script, loaded machine;
+times of the batch of eight, value-and-gradient at one point):
+
+==============================  =========  =========  ======  =====  =========  =====
+solver                          max error  compile s  run ms  ratio  v+g ms     ratio
+==============================  =========  =========  ======  =====  =========  =====
+RODAS3, 160 steps (this)        7.0e-5     10         10.7    1      8.7        1
+Kvaerno3, rtol 1e-4             6.8e-5     41         25      2.3    116        13
+Kvaerno3, rtol 1e-6             8.7e-7     31         72      6.7    303        35
+Kvaerno4, rtol 1e-7 (matched)   1.3e-6     44         391     36     471        54
+Kvaerno5, rtol 1e-7             8.4 (!)    37         923     86     1352       155
+==============================  =========  =========  ======  =====  =========  =====
+
+"matched": error at most RODAS3's on every point (the heavy-Z′ point needs 1e-7
+relative, which Kvaerno3 at rtol 1e-4 … 1e-6 misses); the Kvaerno3 rows match only
+the largest error.  At matched accuracy diffrax is 36× slower to run (54× for
+value-and-gradient through its ``RecursiveCheckpointAdjoint``) and ≈ 4× slower to
+compile; the loosest setting, which matches only the largest error, ran 1.4–7×
+slower over three runs on the loaded machine (2.3× here).  Kvaerno5's chord iterations fail just above
+the e⁺e⁻ threshold (1.2 MeV, ε = 1e-5: the step size collapses and ``max_steps`` is
+hit).  The reasons are structural: a Rosenbrock step costs one 2×2 linear solve
+per stage and no Newton iterations, the fixed step count makes the solve a
+``lax.scan`` whose vmap does not wait for the slowest lane of an adaptive
+``while_loop``, and the forward-mode custom JVP below needs no stored trajectory.
+
 Results (default settings): no-Z′ baseline 3.0321; N_eff = 3.5 is crossed at
 m_Z′ = 6.30 MeV for ε_AZ′ = 0 and 10.40 MeV for ε_AZ′ = 7.2e-6 (paper: "≳ 6 MeV" and
 "≳ 10 MeV", Fig. 1 right); adding φ with m_φ = 1.5 m_Z′ moves the second to ≈ 10.4 MeV

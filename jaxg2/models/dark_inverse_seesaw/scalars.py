@@ -34,6 +34,8 @@ from typing import Mapping, NamedTuple
 import jax
 import jax.numpy as jnp
 
+from ...numerics import newton_root
+
 SQRT2 = jnp.sqrt(2.0)
 
 QUARTICS = ("lam_H", "lam_phi", "lam_S1", "lam_S2", "lam_Hphi", "lam_Hphi_p",
@@ -103,17 +105,15 @@ def bare_masses(p: Mapping[str, jnp.ndarray]) -> dict[str, jnp.ndarray]:
 def solve_vevs(p: Mapping[str, jnp.ndarray], guess, iterations: int = 30):
     """Vevs (v, v_φ, ω₁, ω₂) from the Lagrangian parameters (bare masses included).
 
-    Newton's method on the four tadpole equations from ``guess`` with a fixed number of
-    iterations (jit/grad-safe; converges quadratically from a guess within the basin,
-    e.g. the leading-order solution).  Returns the vevs; check the residual with
+    Newton's method on the four tadpole equations from ``guess``
+    (:func:`jaxg2.numerics.newton_root`: optimistix, at most ``iterations`` steps,
+    implicit-function gradients; converges quadratically from a guess within the
+    basin, e.g. the leading-order solution).  Returns the vevs; check the residual with
     :func:`tadpole_residual`.
     """
-    f = lambda vv: _tadpoles(vv, p)  # noqa: E731
-
-    def step(_, vv):
-        return vv - jnp.linalg.solve(jax.jacfwd(f)(vv), f(vv))
-
-    return jax.lax.fori_loop(0, iterations, step, jnp.asarray(guess, dtype=jnp.float64))
+    guess = jax.lax.stop_gradient(jnp.asarray(guess, dtype=jnp.float64))
+    scale = jnp.max(jnp.abs(guess)) ** 3  # tadpoles [GeV³] in units of the largest vev³ (tolerances)
+    return newton_root(lambda vv, pp: _tadpoles(vv, pp) / scale, guess, p, max_steps=iterations)
 
 
 def tadpole_residual(vevs, p):

@@ -27,10 +27,9 @@ textbook p-wave σv = 3λ⁴v²/(128πm²) for a φN₁N₁ vertex λ = y, where
 At the Fig. 1 star (g′, m_Z′) = (5e-4, 10 MeV), the relic y reaches 0.1 at M₁ ≈ 7.9 GeV
 (tested; an earlier note said ~9 GeV).
 
-:func:`relic_yukawa` solves ⟨σv⟩_eff(y) = ⟨σv⟩_can for y by Newton's method in
-ln y (fixed 40 iterations, no gradient through the loop) followed by one Newton
-step with gradients on, which makes dy/dθ exactly the implicit-function
-derivative −(∂f/∂θ)/(∂f/∂y) at the root (jit/vmap/grad-safe).
+:func:`relic_yukawa` solves ln⟨σv⟩_eff(y) = ln⟨σv⟩_can for ln y with
+:func:`jaxg2.numerics.newton_root` (optimistix Newton; dy/dθ is the implicit-function
+derivative −(∂f/∂θ)/(∂f/∂y) at the root; jit/vmap/grad-safe).
 """
 
 from __future__ import annotations
@@ -42,6 +41,7 @@ import jax.numpy as jnp
 
 from ... import constants as C
 from ... import experiments
+from ...numerics import newton_root
 
 _RELIC = experiments.get("relic_canonical_sigma_v").values
 CM3_S_TO_GEV_M2 = 1.0 / (C.GEV_INV2_TO_CM2 * C.C_KM_S * 1.0e5)  # (cm³/s) → GeV⁻²
@@ -91,24 +91,18 @@ def _log_residual(log_y, m_dm, g_prime, m_zprime, sigma_v, x):
 def relic_yukawa(m_dm, g_prime, m_zprime, *, sigma_v=SIGMA_V_CANONICAL, x_f=X_F, iterations=40):
     """The Yukawa y > 0 with ⟨σv⟩_eff(x_f) = ``sigma_v`` [GeV⁻²] (dimensionless).
 
-    Differentiable root-find (see module docstring); broadcasts over its inputs."""
+    Differentiable root-find (see module docstring; ``iterations`` caps the Newton
+    steps); broadcasts over its inputs."""
     m_dm, g_prime, m_zprime = jnp.broadcast_arrays(*(jnp.asarray(a, dtype=jnp.float64)
                                                      for a in (m_dm, g_prime, m_zprime)))
-    f = lambda u, a, b, c: _log_residual(u, a, b, c, sigma_v, x_f)  # noqa: E731
-    df = jax.grad(f)
-    for _ in range(jnp.ndim(m_dm)):
-        df = jax.vmap(df)
-    # start: no co-annihilation, m_N = M₁  →  9y⁴/(64π M₁² x) = σv
-    u0 = 0.25 * jnp.log(sigma_v * 64.0 * jnp.pi * m_dm**2 * x_f / 9.0)
-    args = tuple(jax.lax.stop_gradient(a) for a in (m_dm, g_prime, m_zprime))
+    f = lambda u, a: _log_residual(u, *a, sigma_v, x_f)  # noqa: E731
 
-    def newton(_, u):
-        step = f(u, *args) / df(u, *args)
-        return u - jnp.clip(step, -2.0, 2.0)
+    def one(m, g, mz):
+        # start: no co-annihilation, m_N = M₁  →  9y⁴/(64π M₁² x) = σv
+        u0 = jax.lax.stop_gradient(0.25 * jnp.log(sigma_v * 64.0 * jnp.pi * m**2 * x_f / 9.0))
+        return newton_root(f, u0, (m, g, mz), max_steps=iterations, lower=u0 - 20.0, upper=u0 + 20.0)
 
-    u = jax.lax.stop_gradient(jax.lax.fori_loop(0, iterations, newton, u0))
-    u = u - f(u, m_dm, g_prime, m_zprime) / jax.lax.stop_gradient(df(u, *args))
-    return jnp.exp(u)
+    return jnp.exp(jnp.vectorize(one)(m_dm, g_prime, m_zprime))
 
 
 __all__ = ["mass_matrix", "physical_masses", "spectrum", "sigma_v_eff", "relic_yukawa",
