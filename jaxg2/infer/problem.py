@@ -163,7 +163,7 @@ class Problem:
         closed = jax.make_jaxpr(f)(*[jax.ShapeDtypeStruct(v.shape, v.dtype) for v in leaves])
         try:
             jaxpr, _ = _dce_jaxpr(closed.jaxpr, [True] * len(keys), instantiate=True)
-        except TypeError:  # the internal signature changed
+        except (TypeError, ValueError):  # the internal signature or return value changed
             return None
         return jaxpr, closed.consts
 
