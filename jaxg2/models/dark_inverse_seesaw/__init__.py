@@ -49,10 +49,10 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from ... import constants as C
-from ...loops import g2_charged_scalar, g2_neutral_scalar, g2_neutral_vector
+from ...loops import lfv as loops_lfv
 from ...neutrino import EV, light_masses, orthogonal_3x3, pmns_from_data
-from ..base import Constraint, Model, Parameter, Prior
-from . import gauge, neutral_leptons, scalars, wloop
+from ..base import Constraint, Model, Parameter, Prior, Validity
+from . import dipoles, gauge, neutral_leptons, scalars
 
 SQRT_4PI = float(jnp.sqrt(4.0 * jnp.pi))
 
@@ -91,6 +91,18 @@ def _scalar_params(theta):
     return p
 
 
+def neutral_sector(theta):
+    """(y_ν, the nine neutral masses [GeV] ascending, the 9×9 Takagi U) at ``theta``."""
+    m_light = light_masses(theta["m_nu_lightest"], "normal") * EV
+    u = pmns_from_data("normal", theta["alpha21"], theta["alpha31"])
+    diag = lambda k: jnp.diag(jnp.stack([theta[f"{k}{i}"] for i in (1, 2, 3)]))  # noqa: E731
+    m_mat, y_n, y_np = diag("m_n"), diag("y_n"), diag("y_np")
+    y_nu = neutral_leptons.casas_ibarra_y_nu(u, m_light, _r_matrix(theta), m_mat, y_np, theta["v_phi"], theta["omega2"])
+    M = neutral_leptons.mass_matrix(y_nu, m_mat, y_n, y_np, theta["v_phi"], theta["omega2"])
+    masses, U = neutral_leptons.spectrum(M)
+    return y_nu, masses, U
+
+
 def observables(theta):
     """Every observable of the model at one parameter point (see ``UNITS``)."""
     out = {}
@@ -115,13 +127,7 @@ def observables(theta):
     out.update(m_zd=m_zd, m_z=m_z, eps_prime=eps_p, e_eps=C.E_EM * theta["eps"], eps=theta["eps"])
     out["eps_loop"] = gauge.eps_loop(theta["g_d"], m_zd, out["m_H_D_charged"])
     # --- neutral leptons
-    m_light = light_masses(theta["m_nu_lightest"], "normal") * EV
-    u = pmns_from_data("normal", theta["alpha21"], theta["alpha31"])
-    diag = lambda k: jnp.diag(jnp.stack([theta[f"{k}{i}"] for i in (1, 2, 3)]))  # noqa: E731
-    m_mat, y_n, y_np = diag("m_n"), diag("y_n"), diag("y_np")
-    y_nu = neutral_leptons.casas_ibarra_y_nu(u, m_light, _r_matrix(theta), m_mat, y_np, theta["v_phi"], theta["omega2"])
-    M = neutral_leptons.mass_matrix(y_nu, m_mat, y_n, y_np, theta["v_phi"], theta["omega2"])
-    masses, U = neutral_leptons.spectrum(M)
+    y_nu, masses, U = neutral_sector(theta)
     for i in range(3):
         out[f"m_nu{i + 1}"] = masses[i] / EV
     for i in range(6):
@@ -146,18 +152,28 @@ def observables(theta):
     visible = m_zd < 2.0 * masses[3]
     out["eps_visible"] = jnp.where(visible, theta["eps"], 0.0)
     out["eps_invisible"] = jnp.where(visible, 0.0, theta["eps"])
-    # --- g-2
-    out["delta_a_mu_zd"] = g2_neutral_vector(C.M_MU, C.M_MU, m_zd, c_v, c_a)
+    # --- lepton dipoles: ℓ_i → ℓ_j γ and g-2 from the same 3×3 matrices (:mod:`.dipoles`)
     phi_frac = jnp.abs(spec.charged_rotation[1, 1])
-    # ℓ̄_μ (y_ν P_R)_{μk} N_k φ⁻ with N_k = Σ_n U*_{3+k,n} n_n (right-handed component)
-    c_n = phi_frac * (y_nu[1, :] @ jnp.conj(U[3:6, :]))
-    out["delta_a_mu_hd_charged"] = jnp.sum(g2_charged_scalar(C.M_MU, masses, out["m_H_D_charged"], c_n / 2, c_n / 2))
-    out["delta_a_mu_w"] = wloop.delta_a_w(C.M_MU, masses, U[1, :])
-    y_mu = C.M_MU / C.HIGGS_VEV
-    higgs_frac = spec.even_rotation[:, 0]
-    sm = g2_neutral_scalar(C.M_MU, C.M_MU, spec.even_masses[0], y_mu, 0.0)  # the model's own h_SM
-    out["delta_a_mu_scalars"] = jnp.sum(g2_neutral_scalar(C.M_MU, C.M_MU, jnp.abs(spec.even_masses), y_mu * higgs_frac, 0.0)) - sm
-    out["delta_a_mu"] = out["delta_a_mu_zd"] + out["delta_a_mu_hd_charged"] + out["delta_a_mu_w"] + out["delta_a_mu_scalars"]
+    c_h = dipoles.charged_scalar_couplings(y_nu, U, phi_frac)
+    hl, hr = dipoles.charged_scalar_dipoles(masses, c_h, out["m_H_D_charged"])
+    wl, wr = dipoles.w_dipoles(masses, U)
+    da_zd, da_scalars = dipoles.diagonal_g2(m_zd, c_v, c_a, spec.even_masses, spec.even_rotation[:, 0],
+                                            spec.even_masses[0])
+    da_h, da_w = dipoles.g2_diagonal(hl, hr), dipoles.g2_diagonal(wl, wr)
+    da = da_zd + da_h + da_w + da_scalars
+    out["delta_a_mu_zd"], out["delta_a_mu_hd_charged"] = da_zd[1], da_h[1]
+    out["delta_a_mu_w"], out["delta_a_mu_scalars"] = da_w[1], da_scalars[1]
+    out["delta_a_mu"] = da[1]
+    out["delta_a_e"], out["delta_a_tau"] = da[0], da[2]
+    sl, sr = hl + wl, hr + wr
+    for name, (j, i) in dipoles.PAIRS.items():
+        for side, s in (("l", sl), ("r", sr)):
+            out[f"sigma_{side}_{name}_re"] = jnp.real(s[j, i])
+            out[f"sigma_{side}_{name}_im"] = jnp.imag(s[j, i])
+    out["br_mu_e_gamma"] = loops_lfv.br_mu_e_gamma(sl[0, 1], sr[0, 1])
+    out["br_tau_mu_gamma"] = loops_lfv.br_tau_mu_gamma(sl[1, 2], sr[1, 2])
+    out["br_tau_e_gamma"] = loops_lfv.br_tau_e_gamma(sl[0, 2], sr[0, 2])
+    out["yy_mu_e"] = jnp.abs((y_nu @ jnp.conj(y_nu).T)[1, 0])
     # --- theory conditions
     out["lambda_max"] = jnp.max(jnp.abs(jnp.stack([theta[k] for k in scalars.QUARTICS])))
     # footnote 2: loops of the heavy doublet-like scalars shift the light singlet-like ones
@@ -181,10 +197,22 @@ def couplings(theta, obs):
     heavy neutral leptons is not part of the width: where it is open (m_{Z_D} > 2 M_N,
     outside the shipped priors) the library's visible limits are then too strong, and
     the model's own ``eps_invisible`` curves (not default) describe that case.
+
+    ``lepton_dipole``: σ_L, σ_R of :mod:`.dipoles` (H_D^± and W loops, flavour-changing
+    entries; diagonal σ_L = σ_R = Δa_ℓ/(2m_ℓ) of all loops), rebuilt from the decay entries
+    by hermiticity — the library's μ → eγ (MEG II), τ → μγ, τ → eγ, μ → 3e and μ → e
+    conversion apply.  ``lepton_g2``: the model's Δa_e and Δa_μ (the electron g-2 family
+    then uses this Δa_e, which includes the Z_D loop, instead of its light-vector estimate).
     """
     lv = {"mass": obs["m_zd"], "invisible_width": obs["gamma_zd_nunu"],
           **gauge.vector_couplings(obs["eps"], obs["eps_prime"])}
-    return {"light_vector": lv}
+    upper = {side: {n: obs[f"sigma_{side}_{n}_re"] + 1j * obs[f"sigma_{side}_{n}_im"] for n in dipoles.PAIRS}
+             for side in ("l", "r")}
+    delta_a = jnp.stack([obs["delta_a_e"], obs["delta_a_mu"], obs["delta_a_tau"]], axis=-1)
+    sigma_l, sigma_r = dipoles.full_matrix(upper["l"], upper["r"], delta_a)
+    return {"light_vector": lv,
+            "lepton_dipole": {"sigma_l": sigma_l, "sigma_r": sigma_r},
+            "lepton_g2": {"delta_a_e": obs["delta_a_e"], "delta_a_mu": obs["delta_a_mu"]}}
 
 
 UNITS = {
@@ -197,6 +225,9 @@ UNITS = {
     "gamma_zd_ee": "GeV", "gamma_zd_mumu": "GeV", "gamma_zd_nunu": "GeV", "gamma_zd": "GeV", "br_zd_ee": "1",
     "eps_visible": "1", "eps_invisible": "1",
     "delta_a_mu_zd": "1", "delta_a_mu_hd_charged": "1", "delta_a_mu_w": "1", "delta_a_mu_scalars": "1", "delta_a_mu": "1",
+    "delta_a_e": "1", "delta_a_tau": "1", "yy_mu_e": "1",
+    **{f"sigma_{side}_{n}_{part}": "GeV^-1" for side in ("l", "r") for n in dipoles.PAIRS for part in ("re", "im")},
+    "br_mu_e_gamma": "1", "br_tau_mu_gamma": "1", "br_tau_e_gamma": "1",
     "lambda_max": "1", "lambda_portal_max": "1", "naturalness_ratio": "1",
 }
 
@@ -268,5 +299,10 @@ MODEL = Model(
     constraints=CONSTRAINTS,
     benchmarks={"MiniBooNE": MINIBOONE},
     couplings=couplings,
-    coupling_sections=("light_vector",),
+    coupling_sections=("light_vector", "lepton_dipole", "lepton_g2"),
+    validity=(Validity(("br_mu_e_gamma", "br_tau_mu_gamma", "br_tau_e_gamma", "lfv_br_mu_e_gamma",
+                        "lfv_br_tau_mu_gamma", "lfv_br_tau_e_gamma", "lfv_br_mu_3e", "lfv_cr_mu_e_au",
+                        "delta_a_mu_hd_charged", "delta_a_mu", "delta_a_e", "delta_a_tau", "eg2_delta_a_e"),
+                       lambda obs, th: obs["y_nu_max"] < SQRT_4PI,
+                       "|y_ν| ≥ √(4π): the one-loop H_D^± dipole is outside perturbative validity"),),
 )
