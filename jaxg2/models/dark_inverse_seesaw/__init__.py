@@ -14,11 +14,24 @@ What is computed exactly (no hierarchy assumed):
   factorisation, |U_αN|², and y_ν from an inverse-seesaw Casas–Ibarra
   reconstruction so that the light masses and PMNS mixing equal the NuFIT input
   (to O(|U_αN|²) ~ 1e-6 relative);
-* Δa_μ (footnote 3 only sketches it): Z_D through kinetic and mass mixing
-  (generic vector loop), H_D^± with the y_ν couplings to all nine neutral states
-  (generic charged-scalar loop, negative), the W loop shifted by active–heavy mixing
-  (:mod:`.wloop`), and the CP-even scalars through their Higgs admixture (generic
-  neutral-scalar loop, SM Higgs subtracted).
+* lepton dipoles (footnote 3 only sketches them; :mod:`.dipoles`): one pair of 3×3
+  matrices σ_L, σ_R gives both ℓ_i → ℓ_j γ and Δa_ℓ (its diagonal) — H_D^± with the y_ν
+  couplings to all nine neutral states (generic charged-scalar dipole, negative Δa), the W
+  loop with the non-unitary active mixing (:mod:`.wloop`), and, on the diagonal, Z_D
+  through kinetic and mass mixing (generic vector loop) and the CP-even scalars through
+  their Higgs admixture (SM Higgs subtracted).  Observables ``br_mu_e_gamma``,
+  ``br_tau_mu_gamma``, ``br_tau_e_gamma``, ``delta_a_e``; the sections ``lepton_dipole``
+  and ``lepton_g2`` hand them to the constraints library (MEG II, τ → ℓγ, μ → 3e, μ → e
+  conversion, a_e), whose constraints are the ones used.  Points with |y_ν| ≥ √(4π) flag
+  these numbers as outside perturbative validity (``validity``).
+* naturalness (footnote 2 to eq. 2.4: "M_lightest ≥ √λ M_heavy/8π", λ not specified):
+  ``naturalness_ratio`` = M_lightest/(√λ M_heavy/8π) with M_lightest the lightest of
+  S_D, S′_D, a_D, M_heavy the heaviest of h_SM, H_D, A_D, H_D^±, and λ the largest
+  doublet–singlet *portal* quartic (λ_HS₁, λ_HS₂, λ_φS₁, λ_φS₂): the footnote's shift is a
+  heavy-scalar loop on a light mass, δM²_light ~ λ M²_heavy/(8π)², which only a quartic
+  joining a light pair to a heavy pair produces (a singlet self-coupling such as λ_S₁ closes
+  a light loop, δM² ∝ M²_light; α couples (H†φ)S₁S₂* and closes only through H–φ mixing).
+  0.64 at the MiniBooNE benchmark (fails), 14 at the fits' fixed point.
 
 Conventions and approximations (stated once):
 
@@ -42,6 +55,14 @@ Paper discrepancies found (details in the submodules and the notebook):
    ω₁ ≈ 19 MeV from the table's ε′ = 3.6e-14, and then M²_{S_D} ≃ 2 λ_{S₁} ω₁²
    needs λ_{S₁} ≈ 1e2 ≫ 4π.  The shipped ``MiniBooNE`` benchmark (recovered by a
    gradient search) shows this.
+4. Footnote 2 (naturalness) fails for Table 2's own spectrum: its θ_HS need portal
+   quartics |λ_HS| ≈ 7e-3, and 272 MeV next to 125 GeV then gives the ratio 0.64 < 1.
+5. Footnote 3 says H_D^± "mediates LFV decays" but the paper does not evaluate them.  At
+   the benchmark |(y_ν y_ν†)_μe| = 6.1, BR(μ → eγ) = 8.4e-3 (MEG II 2025: < 1.5e-13) and
+   BR(τ → μγ) = 0.15.  Even the perturbative fixed point of ``fits/`` (|y_ν|max ≥ 0.11 over
+   its box) gives BR(μ → eγ) ≥ 2.4e-10: MEG II needs |y_ν|max ≲ 0.018 at
+   M_{H_D^±} ≈ 100 GeV (BR ∝ |y_ν|⁴/M⁴), far below what g-2 bounds (|y_ν| ~ 1), and
+   excludes the whole box of the shipped 2021/2025 fits.
 """
 
 from __future__ import annotations
