@@ -246,3 +246,19 @@ def test_jit_vmap_grad_finite_at_benchmark_and_prior_points(bp):
         assert np.all(np.isfinite(np.asarray(g))), k
     # the benchmark row of the batch is the unbatched value
     assert math.isclose(float(vals[0]), float(jax.jit(f)(bp)), rel_tol=1e-10)
+
+
+def test_light_or_tachyonic_charged_scalar_is_floored_with_finite_gradients(sector):
+    """Below M = 1.05 m_τ the decay τ → n H_D^± opens (the exact dipole's gradient is NaN
+    there); the loop is evaluated at the floor, so values and gradients stay finite."""
+    masses, c = sector["masses"], sector["c"]
+
+    def f(m_s):
+        sl, sr = dipoles.charged_scalar_dipoles(masses, c, m_s)
+        return jnp.sum(jnp.abs(sl) ** 2 + jnp.abs(sr) ** 2)
+
+    floor = float(f(dipoles.M_S_FLOOR))
+    for m_s in (0.5, -0.5, 0.0, 1.7):
+        assert float(f(m_s)) == floor
+        assert np.isfinite(float(jax.grad(f)(m_s)))
+    assert np.isfinite(float(jax.grad(f)(dipoles.M_S_FLOOR * 1.001))) and float(f(2.5)) < floor

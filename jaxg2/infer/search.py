@@ -121,7 +121,7 @@ def search(config, *, fast: bool | None = None, output=None, write: bool = True)
     u, pot = distributed.allgather_concat((u, pot), distributed.counts(s["num_starts"]))
     values = jax.jit(jax.vmap(problem.constrain))(u)
     theta = problem.theta({n: values[n] for n in problem.free})
-    ev = jax.jit(hard.evaluate)(theta)
+    ev = jax.jit(jax.vmap(hard.evaluate))(theta)  # vmap: models need only be vmap-able, not broadcastable
     ok = np.asarray(accept_mask(hard, ev, s["n_sigma"])) & np.isfinite(np.asarray(pot))
     n_eval = s["num_starts"] * (s["num_steps"] + 1)
 

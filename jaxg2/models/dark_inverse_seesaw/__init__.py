@@ -310,6 +310,11 @@ MINIBOONE = {
 """Lagrangian inputs reproducing Table 2 of paper 001 (χ² = 0.03 over its printed
 precision), found by :func:`.benchmark.recover_table2_inputs` from its ``START``."""
 
+# observables carrying the H_D^± loop (own and the constraints library's), for ``validity``
+_H_LOOP_OBS = ("br_mu_e_gamma", "br_tau_mu_gamma", "br_tau_e_gamma", "lfv_br_mu_e_gamma", "lfv_br_tau_mu_gamma",
+               "lfv_br_tau_e_gamma", "lfv_br_mu_3e", "lfv_cr_mu_e_au", "delta_a_mu_hd_charged", "delta_a_mu",
+               "delta_a_e", "delta_a_tau", "eg2_delta_a_e")
+
 MODEL = Model(
     name="dark_inverse_seesaw",
     description="Dynamical inverse seesaw from a light U(1)_D dark sector (Z_D, dark scalars, 6 dark neutrinos)",
@@ -321,9 +326,10 @@ MODEL = Model(
     benchmarks={"MiniBooNE": MINIBOONE},
     couplings=couplings,
     coupling_sections=("light_vector", "lepton_dipole", "lepton_g2"),
-    validity=(Validity(("br_mu_e_gamma", "br_tau_mu_gamma", "br_tau_e_gamma", "lfv_br_mu_e_gamma",
-                        "lfv_br_tau_mu_gamma", "lfv_br_tau_e_gamma", "lfv_br_mu_3e", "lfv_cr_mu_e_au",
-                        "delta_a_mu_hd_charged", "delta_a_mu", "delta_a_e", "delta_a_tau", "eg2_delta_a_e"),
+    validity=(Validity(_H_LOOP_OBS,
                        lambda obs, th: obs["y_nu_max"] < SQRT_4PI,
-                       "|y_ν| ≥ √(4π): the one-loop H_D^± dipole is outside perturbative validity"),),
+                       "|y_ν| ≥ √(4π): the one-loop H_D^± dipole is outside perturbative validity"),
+              Validity(_H_LOOP_OBS,
+                       lambda obs, th: obs["m_H_D_charged"] >= dipoles.M_S_FLOOR,
+                       "M_{H_D^±} < 1.05 m_τ: ℓ → N H_D^± opens; the H_D^± loop is evaluated at 1.05 m_τ"),),
 )

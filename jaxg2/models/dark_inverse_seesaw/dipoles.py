@@ -55,13 +55,20 @@ def charged_scalar_couplings(y_nu, U, phi_fraction):
     return phi_fraction * (y_nu @ jnp.conj(U[3:6, :]))
 
 
+M_S_FLOOR = 1.05 * C.M_TAU  # GeV: below it τ → n H_D^± opens (light ν: m_n ≈ 0)
+
+
 def charged_scalar_dipoles(masses, c, m_s):
     """(σ_L, σ_R), 3×3 [j, i], from H_D^± and the neutral states ``masses`` [GeV].
 
     ``c`` (3, n): the right-handed couplings c_{an} above; one library call for every
-    (j, i, n), summed over n.  The diagonal gives Δa_ℓ of the H_D^± loop.
+    (j, i, n), summed over n.  The diagonal gives Δa_ℓ of the H_D^± loop.  The library
+    dipole holds below threshold (m_i < m_n + M); for M_{H_D^±} < :data:`M_S_FLOOR` (or a
+    tachyonic H_D^±, signed mass < 0) ℓ_i → n H_D^± is open and the loop is evaluated at
+    M = M_S_FLOOR instead — finite values and gradients, flagged by the model's ``validity``.
     """
     m = LEPTON_MASSES
+    m_s = jnp.maximum(m_s, M_S_FLOOR)
     ci, cj = 0.5 * c[None, :, :], 0.5 * c[:, None, :]  # (C_S, C_P) = (c/2, c/2): c_L = 0, c_R = c
     s_l, s_r = dipole_charged_scalar(m[None, :, None], m[:, None, None], masses[None, None, :], m_s, ci, ci, cj, cj)
     return jnp.sum(s_l, axis=-1), jnp.sum(s_r, axis=-1)
