@@ -97,6 +97,21 @@ def test_allowed_region_is_not_empty(box):
     assert obs["lambda_portal_max"] <= 1e-3 and obs["lambda_max"] < 0.2
 
 
+def test_meg2_excludes_the_whole_default_box(box):
+    """Today's defaults include MEG II (constraints library, lfv_dipole): the H_D^± loop
+    with |y_ν|max ≥ 0.11 gives BR(μ → eγ) ≥ 2e-10 at every point of the box."""
+    problem, rows = box
+    model = problem.model
+    meg = model.constraint("meg2_mu_e_gamma")
+    assert meg.default
+    assert "meg2_mu_e_gamma" in config.load(PATHS["2021"], fast=True).constraints
+    assert "meg2_mu_e_gamma" not in problem.cfg.constraints  # the paper set stays the paper's
+    limit = experiments.get("meg2_2025_mu_e_gamma").limit
+    for name, (obs, _) in rows.items():
+        assert obs["lfv_br_mu_e_gamma"] > 1e3 * limit, name
+        assert not bool(meg.satisfied({k: jnp.asarray(v) for k, v in obs.items()})), name
+
+
 def test_visible_limits_apply_and_cut(box):
     problem, rows = box
     for name, (obs, _) in rows.items():
