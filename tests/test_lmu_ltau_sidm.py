@@ -150,7 +150,7 @@ def test_fit_accuracy_over_the_sidm_fits_prior_boxes():
     ex, fi = f["exact"](*args), f["fit"](*args)
     for k in ex:
         err = np.abs(np.asarray(fi[k]) / np.asarray(ex[k]) - 1.0)
-        assert err.max() <= 3e-3, (k, err.max())
+        assert err.max() <= 3e-3, (k, err.max())  # measured 2e-6, 9e-7, 4.2e-4
 
 
 def test_model_observables_use_fit_accuracy():
