@@ -93,6 +93,11 @@ def default_n_steps(kappa_max: float) -> int:
 
 
 ACCURACIES = ("exact", "fit")
+# accuracy="fit" sizes (see `solver_settings`)
+_FIT_L = (20.0, 1.5)  # ℓ_max = 20 + 1.5 κ
+_FIT_N = (300.0, 12.0)  # steps = 300 + 12 κ
+_FIT_TAIL = (1e-8, 6.0)  # eps_tail, x_floor
+_FIT_BORN = (30.0, 5.0)  # Born waves up to ℓ = 30 + 5 κ
 
 
 @dataclass(frozen=True)
@@ -122,10 +127,11 @@ def solver_settings(kappa_max: float, accuracy: str = "exact") -> SolverSettings
       bisections — σ converged to ~1e−8 (scipy agreement 1e−7–1e−9, tests/test_sidm.py).
     "fit": ℓ_max = 20 + 1.5κ_max and Born phase shifts up to ℓ = 30 + 5κ_max, 300 + 12κ_max
       steps, e^{−x_max} = 1e−8 max(1, κ)³/max(1, b) (x_max ≥ 6),
-      8 bisections (+ four Newton steps: the nodes stay exact to ~1e−15).  Budget: 0.3%
-      on σ_T m_φ² for κ ≤ κ_max/1.4 (larger towards κ_max, where the dispatcher in
-      `cross_sections` blends the partial waves out), measured against "exact" over
-      a ∈ [5e−4, 25], b ∈ [5e−4, 1e3] in tests/test_sidm.py.
+      8 bisections (+ four Newton steps: the nodes stay exact to ~1e−15).  Budget 0.3%,
+      measured through `cross_sections.sigma_transfer_ab` / `sigma_viscosity_ab` (which
+      size the solver for 1.4 kappa_max and blend it out above kappa_max) against
+      "exact" over a ∈ [5e−4, 25], b ∈ [5e−4, 1e3], κ ≤ 70 (tests/test_sidm.py): max
+      6.9e−4 (σ_T, Majorana), 8.1e−4 (σ_T, distinguishable), 1.9e−3 (σ_V).
     """
     if accuracy == "exact":
         return SolverSettings(default_l_max(kappa_max), default_n_steps(kappa_max))
@@ -135,12 +141,6 @@ def solver_settings(kappa_max: float, accuracy: str = "exact") -> SolverSettings
                               eps_tail=_FIT_TAIL[0], x_floor=_FIT_TAIL[1], n_bisect=8,
                               l_tail=int(_FIT_BORN[0] + _FIT_BORN[1] * kappa_max))
     raise ValueError(f"accuracy must be one of {ACCURACIES}, got {accuracy!r}")
-
-
-_FIT_L = (20.0, 1.5)  # ℓ_max = 20 + 1.5 κ
-_FIT_N = (300.0, 12.0)  # steps = 300 + 12 κ
-_FIT_TAIL = (1e-8, 6.0)  # eps_tail, x_floor
-_FIT_BORN = (30.0, 5.0)  # Born waves up to ℓ = 30 + 5 κ
 
 
 def _t_of_x(x, kappa, sb):

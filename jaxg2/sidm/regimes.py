@@ -13,6 +13,9 @@ distinguishable σ_T m_φ² = (π b²/2κ⁴)[ln(1+4κ²) − 4κ²/(1+4κ²)]
 (Feng, Kaplinghat, Yu, PRL 104 (2010) 151301); at κ → 0 the Majorana Born
 value π b² is ¼ of the distinguishable 4π b².
 
+Born phase shifts δ_ℓ = ±(b/2κ) Q_ℓ(1 + 1/(2κ²)) (`born_phase_shifts`) serve as
+the high-ℓ tail of the partial-wave solver in its accuracy="fit" mode.
+
 **Classical** (κ ≫ 1): the fits of S. Tulin, H.-B. Yu, K. Zurek,
 PRD 87 (2013) 115007 [1302.3898] eqs. (30)–(31) (from Khrapak et al., PRL 90
 (2003) 225002), valid for κ ≫ 1 and βκ = 1/(2a) ≳ 1:
