@@ -119,3 +119,43 @@ def test_textbook_p_wave_formula_by_spinor_traces():
     sigma_v = (total / 4) * 0.5 * e / (16 * math.pi**2 * 2 * e) / (4 * e * e)  # spin avg, φφ symmetry, dΦ₂
     v = 2 * pm / e
     assert sigma_v == pytest.approx(3 * g**4 * v**2 / (128 * math.pi * m**2), rel=1e-4)
+
+
+def _prior_box_points(n, seed=0):
+    """Log-uniform points over the union of the shipped SIDM fits' prior boxes and scan."""
+    rng = np.random.default_rng(seed)
+    cols = {k: [] for k in ("g_prime", "m_zprime", "m_phi", "m_dm")}
+    for path in ("fits/lmu_ltau_sidm.toml", "fits/lmu_ltau_sidm_paper.toml"):
+        pri = config.load(path).priors
+        for k in cols:
+            cols[k].append(10 ** rng.uniform(np.log10(pri[k].low), np.log10(pri[k].high), n))
+    scan = config.load("fits/lmu_ltau_sidm.toml").scan
+    for k in cols:  # the (m_φ, M₁) scan at its fixed (g′, m_Z′)
+        ax = next((scan[a] for a in ("x", "y") if scan[a].name == k), None)
+        cols[k].append(10 ** rng.uniform(np.log10(ax.low), np.log10(ax.high), n) if ax
+                       else np.full(n, scan["fixed"][k]))
+    return {k: np.concatenate(v) for k, v in cols.items()}
+
+
+def test_fit_accuracy_over_the_sidm_fits_prior_boxes():
+    """The fits' default (accuracy="fit") is within 0.3% of the exact solver at the
+    dwarf, Milky-Way and cluster velocities over the fits' prior boxes (y from the relic
+    density, as the fits derive it)."""
+    assert self_interaction.ACCURACY == "fit"
+    p = _prior_box_points(40)
+    y = np.asarray(dark_sector.relic_yukawa(p["m_dm"], p["g_prime"], p["m_zprime"]))
+    args = (jnp.asarray(p["m_dm"]), jnp.asarray(p["m_phi"]), jnp.asarray(y))
+    f = {acc: jax.jit(lambda m, mp, yy, acc=acc: self_interaction.benchmark_cross_sections(
+        m, mp, yy, accuracy=acc)) for acc in ("exact", "fit")}
+    ex, fi = f["exact"](*args), f["fit"](*args)
+    for k in ex:
+        err = np.abs(np.asarray(fi[k]) / np.asarray(ex[k]) - 1.0)
+        assert err.max() <= 3e-3, (k, err.max())  # measured 2e-6, 9e-7, 4.2e-4
+
+
+def test_model_observables_use_fit_accuracy():
+    th = dict(MODEL.benchmark("fig3_solid"))
+    obs = MODEL.observables(th, keys=("sigma_t_over_m_dwarf",))
+    fit = self_interaction.benchmark_cross_sections(th["m_dm"], th["m_phi"], th["y"], accuracy="fit")
+    assert float(obs["sigma_t_over_m_dwarf"]) == pytest.approx(float(fit["sigma_t_over_m_dwarf"]),
+                                                                rel=1e-12)

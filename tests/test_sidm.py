@@ -256,3 +256,87 @@ def test_jit_vmap_consistency():
     np.testing.assert_allclose(batched, loop, rtol=1e-12)
     vm = np.asarray(jax.vmap(f)(a, b))
     np.testing.assert_allclose(vm, loop, rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------- accuracy="fit"
+# The region the shipped SIDM fits visit (fits/lmu_ltau_sidm*.toml priors through
+# y_relic, at 30/200/1000 km/s; see tests/test_lmu_ltau_sidm.py): a = v/2α ∈ [5e−4, 21],
+# b = αM₁/m_φ ∈ [5e−4, 830], κ = ab ≤ 52.  The grid below covers a ∈ [5e−4, 25],
+# b ∈ [5e−4, 1e3] and κ up to 70 (the partial-wave → classical blend at kappa_max = 50).
+FIT_TOL = 3e-3
+
+
+def _fit_region_grid():
+    la, lb = np.meshgrid(np.linspace(np.log10(5e-4), np.log10(25.0), 13),
+                         np.linspace(np.log10(5e-4), 3.0, 13))
+    a, b = 10 ** la.ravel(), 10 ** lb.ravel()
+    keep = a * b <= 70.0
+    # strong coupling across κ (where the solver sizes bind) and the first s-wave resonance
+    kap = np.geomspace(0.3, 70.0, 24)
+    a_res = np.geomspace(1e-3, 1.0, 12)
+    a = np.concatenate([a[keep], kap / 1e3, kap / 300.0, a_res])
+    b = np.concatenate([b[keep], np.full(24, 1e3), np.full(24, 300.0), np.full(12, 1.68)])
+    return a, b
+
+
+@pytest.mark.parametrize("kind, particles", [("transfer", "majorana"),
+                                             ("transfer", "distinguishable"),
+                                             ("viscosity", "majorana")])
+def test_fit_accuracy_matches_exact_over_fit_region(kind, particles):
+    fn = sidm.sigma_transfer_ab if kind == "transfer" else sidm.sigma_viscosity_ab
+    a, b = (jnp.asarray(t) for t in _fit_region_grid())
+    exact = np.asarray(jax.jit(lambda x, y: fn(x, y, particles=particles, accuracy="exact"))(a, b))
+    fit = np.asarray(jax.jit(lambda x, y: fn(x, y, particles=particles, accuracy="fit"))(a, b))
+    err = np.abs(fit / exact - 1.0)
+    i = int(np.argmax(err))
+    # measured: σ_T 6.9e-4 (Majorana), 8.1e-4 (distinguishable); σ_V 1.9e-3
+    assert err.max() <= FIT_TOL, (err.max(), float(a[i]), float(b[i]))
+
+
+def test_fit_accuracy_repulsive():
+    """The repulsive sign (not used by lmu_ltau) within the same budget on a coarse grid."""
+    la, lb = np.meshgrid(np.linspace(-3, 1, 7), np.linspace(-2, 3, 7))
+    a, b = 10 ** la.ravel(), 10 ** lb.ravel()
+    a, b = jnp.asarray(a[a * b <= 70]), jnp.asarray(b[a * b <= 70])
+    f = {acc: jax.jit(lambda x, y, acc=acc: sidm.sigma_transfer_ab(
+        x, y, attractive=False, accuracy=acc)) for acc in ("exact", "fit")}
+    err = np.abs(np.asarray(f["fit"](a, b)) / np.asarray(f["exact"](a, b)) - 1.0)
+    assert err.max() <= FIT_TOL, err.max()
+
+
+def test_born_phase_shifts_match_mpmath():
+    """(b/2κ) Q_ℓ(1 + 1/(2κ²)) against mpmath's Legendre Q (independent evaluation)."""
+    mp = pytest.importorskip("mpmath")
+    for kappa in (0.01, 0.5, 5.0, 40.0):
+        d = np.asarray(sidm.born_phase_shifts(kappa, 2.0, 160))
+        for ell in (0, 1, 7, 60, 160):
+            q = float(mp.re(mp.legenq(ell, 0, 1 + mp.mpf(0.5) / mp.mpf(kappa) ** 2, type=3)))
+            if q < 1e-250:
+                continue
+            assert d[ell] == pytest.approx(2.0 / (2 * kappa) * q, rel=1e-8), (kappa, ell)
+    assert float(sidm.born_phase_shifts(1.0, 2.0, 3, attractive=False)[0]) < 0
+
+
+def test_born_phase_shifts_are_the_weak_coupling_limit_of_the_solver():
+    """At b = 1e−4 the exact phase shifts equal the first-Born ones (to O(b) relative)."""
+    kappa, b = 2.0, 1e-4
+    d = np.asarray(sidm.phase_shifts(kappa, b, l_max=default_l_max(KMAX),
+                                     n_steps=default_n_steps(KMAX)))[:8]
+    np.testing.assert_allclose(d, np.asarray(sidm.born_phase_shifts(kappa, b, 7)), rtol=2e-3)
+
+
+def test_fit_mode_jit_vmap_grad():
+    a, b = (jnp.asarray(t) for t in _fit_region_grid())
+    f = lambda x, y: sidm.sigma_transfer_ab(x, y, particles="majorana", accuracy="fit")  # noqa: E731
+    batched = np.asarray(jax.jit(f)(a, b))
+    vm = np.asarray(jax.vmap(f)(a[:5], b[:5]))
+    np.testing.assert_allclose(vm, batched[:5], rtol=1e-12)
+    g = jax.jit(jax.vmap(jax.grad(lambda x, y: jnp.log(f(x, y)), argnums=(0, 1))))(a, b)
+    assert all(np.all(np.isfinite(np.asarray(t))) for t in g)
+    # the gradient is the derivative of the fit-mode function itself (central differences)
+    fj = jax.jit(f)
+    for x, y in ((0.02, 30.0), (0.05, 800.0)):  # κ = 0.6 (resonant region), κ = 40
+        ga, gb = (float(t) for t in jax.grad(f, argnums=(0, 1))(x, y))
+        for val, grad, e in ((x, ga, (1e-5 * x, 0.0)), (y, gb, (0.0, 1e-5 * y))):
+            fd = (float(fj(x + e[0], y + e[1])) - float(fj(x - e[0], y - e[1]))) / (2e-5 * val)
+            assert grad == pytest.approx(fd, rel=1e-3, abs=1e-6 * abs(float(fj(x, y))) / val)

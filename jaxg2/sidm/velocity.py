@@ -29,22 +29,22 @@ def _ab(alpha, m_x, m_phi, v):
 
 
 def sigma_transfer(alpha, m_x, m_phi, v, *, attractive=True, particles="distinguishable",
-                   kappa_max=50.0, method="auto"):
+                   kappa_max=50.0, method="auto", accuracy="exact"):
     """σ_T in GeV⁻² for DM mass m_x, mediator mass m_phi [GeV], relative velocity v [c].
 
     σ_T = `sigma_transfer_ab`(a = v/2α, b = α m_x/m_phi) / m_phi²; reduced mass m_x/2.
     """
     a, b, m_phi = _ab(alpha, m_x, m_phi, v)
     return sigma_transfer_ab(a, b, attractive=attractive, particles=particles,
-                             kappa_max=kappa_max, method=method) / m_phi**2
+                             kappa_max=kappa_max, method=method, accuracy=accuracy) / m_phi**2
 
 
 def sigma_viscosity(alpha, m_x, m_phi, v, *, attractive=True, particles="distinguishable",
-                    kappa_max=50.0, method="auto"):
+                    kappa_max=50.0, method="auto", accuracy="exact"):
     """σ_V in GeV⁻² (σ_V = ∫dΩ sin²θ dσ/dΩ); arguments as `sigma_transfer`."""
     a, b, m_phi = _ab(alpha, m_x, m_phi, v)
     return sigma_viscosity_ab(a, b, attractive=attractive, particles=particles,
-                              kappa_max=kappa_max, method=method) / m_phi**2
+                              kappa_max=kappa_max, method=method, accuracy=accuracy) / m_phi**2
 
 
 def _per_mass_cm2_g(sigma_gev2, m_x):
@@ -52,12 +52,13 @@ def _per_mass_cm2_g(sigma_gev2, m_x):
 
 
 def sigma_over_m(alpha, m_x, m_phi, v_km_s, *, kind="transfer", attractive=True,
-                 particles="distinguishable", kappa_max=50.0, method="auto"):
-    """σ/m_x in cm²/g at relative velocity v_km_s [km/s] (kind "transfer" or "viscosity")."""
+                 particles="distinguishable", kappa_max=50.0, method="auto", accuracy="exact"):
+    """σ/m_x in cm²/g at relative velocity v_km_s [km/s] (kind "transfer" or "viscosity";
+    accuracy "exact" or "fit", see `sigma_transfer_ab`)."""
     v = jnp.asarray(v_km_s, jnp.float64) * C.KM_S_TO_C
     fn = sigma_transfer if kind == "transfer" else sigma_viscosity
     sig = fn(alpha, m_x, m_phi, v, attractive=attractive, particles=particles,
-             kappa_max=kappa_max, method=method)
+             kappa_max=kappa_max, method=method, accuracy=accuracy)
     return _per_mass_cm2_g(sig, m_x)
 
 
@@ -68,10 +69,10 @@ def _laguerre1(n):
 
 
 @partial(jax.jit, static_argnames=("kind", "attractive", "particles", "kappa_max", "method",
-                                   "n_quad"))
+                                   "n_quad", "accuracy"))
 def averaged_sigma_v_over_m(alpha, m_x, m_phi, v_mean_km_s, *, kind="transfer", attractive=True,
                             particles="distinguishable", kappa_max=50.0, method="auto",
-                            n_quad=16):
+                            n_quad=16, accuracy="exact"):
     """⟨σ v⟩/m_x in cm²/g · km/s, averaged over a Maxwell–Boltzmann distribution.
 
     The relative velocity follows the (untruncated) Maxwell–Boltzmann law
@@ -90,5 +91,5 @@ def averaged_sigma_v_over_m(alpha, m_x, m_phi, v_mean_km_s, *, kind="transfer", 
     v_nodes = v0[..., None] * jnp.sqrt(y)
     s = sigma_over_m(alpha[..., None], m_x[..., None], m_phi[..., None], v_nodes, kind=kind,
                      attractive=attractive, particles=particles, kappa_max=kappa_max,
-                     method=method)
+                     method=method, accuracy=accuracy)
     return 2.0 * v0 / jnp.sqrt(jnp.pi) * jnp.sum(w * s, axis=-1)

@@ -27,6 +27,13 @@ benchmarks (σ_T/M₁ at 30 km/s): paper convention 3.0, 11.5, 2.2 cm²/g (the p
 
 Velocities are relative velocities in km/s; the three galaxy scales (30, 200,
 1000 km/s) come from the registry entry ``sidm_velocities_km_s``.
+
+**Accuracy.**  Every function takes ``accuracy="fit" | "exact"`` (None: the module
+default :data:`ACCURACY`, ``"fit"``, which the model's ``observables`` and hence all
+fits use).  "fit" is the partial-wave solver at 0.3% accuracy (measured against
+"exact" over the shipped fits' prior boxes in tests/test_lmu_ltau_sidm.py; ~30×
+faster, benchmarks/bench_sidm.py); "exact" (~1e−8) is for reference numbers and
+plots.  The default is read when a function is traced: set it before jit-compiling.
 """
 
 from __future__ import annotations
@@ -39,6 +46,11 @@ _V = experiments.get("sidm_velocities_km_s").values
 VELOCITIES_KM_S = {"dwarf": float(_V["dwarf"]), "milky_way": float(_V["milky_way"]),
                    "cluster": float(_V["cluster"])}
 CONVENTIONS = {"paper": 4.0, "eq19": 8.0}
+ACCURACY = "fit"  # default of the σ_T solver here (fits); "exact" for references
+
+
+def _accuracy(accuracy):
+    return ACCURACY if accuracy is None else accuracy
 
 
 def alpha_dm(y, convention="paper"):
@@ -46,27 +58,29 @@ def alpha_dm(y, convention="paper"):
     return jnp.asarray(y, dtype=jnp.float64) ** 2 / (CONVENTIONS[convention] * jnp.pi)
 
 
-def sigma_t_over_m(m_dm, m_phi, y, v_km_s, *, convention="paper"):
+def sigma_t_over_m(m_dm, m_phi, y, v_km_s, *, convention="paper", accuracy=None):
     """σ_T/M₁ [cm²/g] for identical Majorana N₁ at relative velocity v [km/s]."""
     return sidm.sigma_over_m(alpha_dm(y, convention), m_dm, m_phi, v_km_s, kind="transfer",
-                             attractive=True, particles="majorana")
+                             attractive=True, particles="majorana",
+                             accuracy=_accuracy(accuracy))
 
 
-def averaged_sigma_v_over_m(m_dm, m_phi, y, v_mean_km_s, *, convention="paper", n_quad=16):
+def averaged_sigma_v_over_m(m_dm, m_phi, y, v_mean_km_s, *, convention="paper", n_quad=16,
+                            accuracy=None):
     """⟨σ_T v⟩/M₁ [cm²/g · km/s], Maxwell–Boltzmann averaged at mean relative speed v_mean (Fig. 3)."""
     return sidm.averaged_sigma_v_over_m(alpha_dm(y, convention), m_dm, m_phi, v_mean_km_s,
                                         kind="transfer", attractive=True, particles="majorana",
-                                        n_quad=n_quad)
+                                        n_quad=n_quad, accuracy=_accuracy(accuracy))
 
 
-def benchmark_cross_sections(m_dm, m_phi, y, *, convention="paper"):
+def benchmark_cross_sections(m_dm, m_phi, y, *, convention="paper", accuracy=None):
     """σ_T/M₁ [cm²/g] at the dwarf, Milky-Way and cluster velocities (keys ``sigma_t_over_m_*``)."""
     v = jnp.asarray([VELOCITIES_KM_S[k] for k in ("dwarf", "milky_way", "cluster")])
     m_dm, m_phi, y = (jnp.asarray(a, dtype=jnp.float64)[..., None] for a in (m_dm, m_phi, y))
-    s = sigma_t_over_m(m_dm, m_phi, y, v, convention=convention)
+    s = sigma_t_over_m(m_dm, m_phi, y, v, convention=convention, accuracy=accuracy)
     return {"sigma_t_over_m_dwarf": s[..., 0], "sigma_t_over_m_milky_way": s[..., 1],
             "sigma_t_over_m_cluster": s[..., 2]}
 
 
 __all__ = ["alpha_dm", "sigma_t_over_m", "averaged_sigma_v_over_m", "benchmark_cross_sections",
-           "VELOCITIES_KM_S", "CONVENTIONS"]
+           "VELOCITIES_KM_S", "CONVENTIONS", "ACCURACY"]
