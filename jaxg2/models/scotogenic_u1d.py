@@ -255,10 +255,14 @@ def _inert_doublets(theta):
     th = {k: jnp.asarray(theta[k], dtype=jnp.float64)
           for k in ("m_eta1", "m_eta2", "m_phi", "mu1", "v_chi", "lam_heta1phi")}
     spec = spectrum.inert_neutral_spectrum(th["m_eta1"], th["m_phi"], th["mu1"], th["v_chi"], th["lam_heta1phi"])
+    def pair(eta1, eta2):  # last axis: (η₁, η₂); parameters may carry different batch shapes
+        eta1, eta2 = jnp.broadcast_arrays(eta1, eta2)
+        return jnp.stack([eta1, eta2], -1)
+
     m2 = th["m_eta2"]
-    return {"m_charged": jnp.stack([th["m_eta1"], m2], -1),
-            "m_neutral": jnp.stack([jnp.sqrt(jnp.abs(spec["lo_R"])), m2], -1),
-            "m_neutral_2": jnp.stack([jnp.sqrt(jnp.abs(spec["lo_I"])), m2], -1)}
+    return {"m_charged": pair(th["m_eta1"], m2),
+            "m_neutral": pair(jnp.sqrt(jnp.abs(spec["lo_R"])), m2),
+            "m_neutral_2": pair(jnp.sqrt(jnp.abs(spec["lo_I"])), m2)}
 
 
 observables = make_observables("normal")
