@@ -1,6 +1,9 @@
 """Electroweak family: loop functions against quadrature, T and S of a scalar doublet
 against a direct assembly of the Π(0) and Π′(0) loop integrals, BHR's closed form for S,
-the invisible Z width from two-body kinematics, the S–T χ², and JAX transforms."""
+S and T of vector-like fermion doublets (with Majorana splitting) against an independent
+two-component evaluation (numerical diagonalisation, quadrature of the Feynman-parameter
+self-energies, numerical q² derivative, divergence bookkeeping), the invisible Z width
+from two-body kinematics, the S–T χ², and JAX transforms."""
 
 import math
 
@@ -96,6 +99,14 @@ def test_invisible_width_scalar(m1, m2):
     assert float(ew.delta_n_nu_scalar(m1, m2)) == pytest.approx(_two_body_ratio(m1, m2), rel=1e-10, abs=1e-15)
 
 
+def _z_to_ff(m, v, a):
+    """Γ(Z → f f̄)/Γ(Z → νν̄) for the vertex (g/c_W) γ^μ (v − a γ5): textbook
+    Γ ∝ β[v²(1 + 2x) + a²(1 − 4x)], the neutrino having v = a = 1/4."""
+    x = (m / C.M_Z) ** 2
+    beta = math.sqrt(max(0.0, 1 - 4 * x))
+    return beta * (v * v * (1 + 2 * x) + a * a * (1 - 4 * x)) / (2 / 16)
+
+
 def test_invisible_width_dirac():
     mz = C.M_Z
     for m in (1e-3, 10.0, 40.0, 45.0, 46.0):
@@ -104,8 +115,18 @@ def test_invisible_width_dirac():
         gv2 = 8 * C.G_FERMI * mz**2 / math.sqrt(2) / 4
         width = gv2 * mz * beta * (1 + 2 * x) / (12 * math.pi)  # vector coupling, both chiralities
         ref = width / (C.G_FERMI * mz**3 / (12 * math.sqrt(2) * math.pi))
-        assert float(ew.delta_n_nu_dirac(m)) == pytest.approx(ref, rel=1e-10, abs=1e-15)
-    assert float(ew.delta_n_nu_dirac(1e-6)) == pytest.approx(2.0)
+        assert float(ew.delta_n_nu_fermion(m)) == pytest.approx(ref, rel=1e-10, abs=1e-15)
+        assert float(ew.delta_n_nu_fermion(m)) == pytest.approx(_z_to_ff(m, 0.5, 0.0), rel=1e-10, abs=1e-15)
+    assert float(ew.delta_n_nu_fermion(1e-6)) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("m", [1e-3, 0.1, 20.0, 44.0, 45.59, 46.0])
+def test_invisible_width_majorana_pair(m):
+    # M_N = 0: two Majorana states of equal mass m and equal sign; the Z current is
+    # N1-bar γ^μ γ5 N2 / 2 — the same rate as a Dirac fermion of mass m with v = 0, a = 1/2
+    assert float(ew.delta_n_nu_fermion(0.0, m)) == pytest.approx(_z_to_ff(m, 0.0, 0.5), rel=1e-10, abs=1e-15)
+    # small Majorana splitting of a light Dirac N: still two Weyl states' worth
+    assert float(ew.delta_n_nu_fermion(1e-3, 1e-4)) == pytest.approx(2.0, rel=1e-6)
 
 
 def test_st_chi2_against_numpy_three_parameter_gaussian():
@@ -134,11 +155,11 @@ def _model():
 
 def test_model_wiring_jit_vmap_grad_across_thresholds_and_degeneracies():
     m = _model()
-    assert {"ew_st", "z_invisible_scalar"} <= {c.name for c in m.constraints}
+    assert {"ew_st", "z_invisible"} <= {c.name for c in m.constraints}
 
     def loglike(x):
         obs = m.observables({"mc": x[0], "mh": x[1], "ma": x[2]})
-        return sum(c.log_likelihood(obs, smooth=True) for c in m.constraints if c.family.startswith("electroweak"))
+        return sum(c.log_likelihood(obs, smooth=True) for c in m.constraints if c.family == "electroweak_doublets")
 
     pts = jnp.array([[300.0, 200.0, 200.0],   # degenerate neutral states
                      [200.0, 200.0, 250.0],   # charged = neutral (removable singularities)
@@ -149,6 +170,205 @@ def test_model_wiring_jit_vmap_grad_across_thresholds_and_degeneracies():
     assert np.all(np.isfinite(np.asarray(vals))) and np.all(np.isfinite(np.asarray(grads)))
     # a light complex neutral scalar (ΔN_ν = β³/2 ≈ 0.4) is excluded by N_ν, a heavy one is not
     light = m.observables({"mc": jnp.asarray(150.0), "mh": jnp.asarray(20.0), "ma": jnp.asarray(20.0)})
-    assert not bool(m.constraint("z_invisible_scalar").satisfied(light))
+    assert not bool(m.constraint("z_invisible").satisfied(light))
     heavy = m.observables({"mc": jnp.asarray(150.0), "mh": jnp.asarray(140.0), "ma": jnp.asarray(145.0)})
-    assert bool(m.constraint("z_invisible_scalar").satisfied(heavy)) and bool(m.constraint("ew_st").satisfied(heavy))
+    assert bool(m.constraint("z_invisible").satisfied(heavy)) and bool(m.constraint("ew_st").satisfied(heavy))
+
+
+# ----------------------------------------------------------------------------------------
+# Scalar doublet whose charged member mixes with a charged singlet
+
+@pytest.mark.parametrize("w", [1.0, 0.7, 0.12, 0.0])
+def test_scalar_doublet_with_charged_singlet_mixing_against_pair_assembly(w):
+    mc1, mc2, mh, ma = 150.0, 500.0, 100.0, 120.0
+    c1, c2, h, a = mc1**2, mc2**2, mh**2, ma**2
+    k = 1.0 / (16 * math.pi**2)
+    ws = (w, 1.0 - w)
+    cs = (c1, c2)
+    # W¹: (charged_k, H) and (charged_k, A) with |T|² = w_k/4; W³: (H, A) 1/4, (c_k, c_l) w_k w_l/4
+    pi11 = k * sum(0.25 * ws[i] * (_big_f(cs[i], h) + _big_f(cs[i], a)) for i in range(2))
+    pi33 = k * (0.25 * _big_f(h, a) + sum(0.25 * ws[i] * ws[j] * _big_f(cs[i], cs[j])
+                                          for i in range(2) for j in range(2)))
+    t_direct = 4 * math.pi * (pi11 - pi33) / (C.SIN2_THETA_W_MSBAR_MZ * C.M_W**2)
+    t = float(ew.t_scalar_doublet(mc1, mh, ma, m_charged_2=mc2, w_charged=w))
+    assert t == pytest.approx(t_direct, rel=1e-8, abs=1e-12)
+    # Π′33 pairs as above (2 w G per pair), Π′3Q: (c_k, c_k) with T3 Q = w_k/2
+    d33 = 0.25 * _g(h, a) + sum(0.25 * ws[i] * ws[j] * _g(cs[i], cs[j]) for i in range(2) for j in range(2))
+    d3q = sum(0.5 * ws[i] * _g(cs[i], cs[i]) for i in range(2))
+    s_direct = 16 * math.pi * 2 * k * (d33 - d3q)
+    s = float(ew.s_scalar_doublet(mc1, mh, ma, m_charged_2=mc2, w_charged=w))
+    assert s == pytest.approx(s_direct, rel=1e-9, abs=1e-13)
+    if w == 1.0:
+        assert t == pytest.approx(float(ew.t_scalar_doublet(mc1, mh, ma)), rel=1e-14)
+
+
+# ----------------------------------------------------------------------------------------
+# Vector-like fermion doublets: an independent two-component evaluation
+
+def _weyl_pi(masses_signed, ga, gb, q2, mu2, delta_eps):
+    """Π^{ab}(q²) = −2 Σ_ij G^a_ij G^b_ij ∫dx I(Δ)[x(1−x)q² − Δ − m_i m_j], 16π² I = Δ_ε − ln(Δ/μ²),
+    for Majorana (two-component) states of signed masses m_i, by quadrature."""
+    n = len(masses_signed)
+    tot = 0.0
+    for i in range(n):
+        for j in range(n):
+            w = ga[i, j] * gb[i, j]
+            if w == 0.0:
+                continue
+            mi, mj = masses_signed[i], masses_signed[j]
+
+            def integrand(x):
+                d = x * mj**2 + (1 - x) * mi**2 - x * (1 - x) * q2
+                return (delta_eps - math.log(d / mu2)) * (x * (1 - x) * q2 - d - mi * mj)
+
+            scale = mi * mi + mj * mj + abs(q2)
+            tot += -2 * w * quad(integrand, 0, 1, epsabs=1e-13 * scale, epsrel=1e-12, limit=200)[0] / (16 * math.pi**2)
+    return tot
+
+
+def _weyl_setup(mass_matrix, currents):
+    """Diagonalise the real symmetric Weyl mass matrix (signed eigenvalues) and rotate the currents."""
+    vals, vecs = np.linalg.eigh(mass_matrix)
+    return vals, {k: vecs.T @ g @ vecs for k, g in currents.items()}
+
+
+def _vector_like_doublet(me, mn, m):
+    # Weyl fields (N_L, N_R^c, E_L, E_R^c); R^c transforms with −T^T
+    mass = np.array([[m, mn, 0, 0], [mn, m, 0, 0], [0, 0, 0, me], [0, 0, me, 0]], dtype=float)
+    g3 = np.diag([0.5, -0.5, -0.5, 0.5])
+    gq = np.diag([0.0, 0.0, -1.0, 1.0])
+    g1 = np.zeros((4, 4))
+    g1[0, 2] = g1[2, 0] = 0.5   # (N_L, E_L): σ¹/2
+    g1[1, 3] = g1[3, 1] = -0.5  # (N_R^c, E_R^c): −(σ¹)^T/2
+    return _weyl_setup(mass, {"1": g1, "3": g3, "Q": gq})
+
+
+def _st_weyl(vals, g, mu2, delta_eps=0.0, h=None):
+    """(S, T) from the Weyl-basis vacuum polarisations; Π′(0) by a central q² difference."""
+    pi11 = _weyl_pi(vals, g["1"], g["1"], 0.0, mu2, delta_eps)
+    pi33 = _weyl_pi(vals, g["3"], g["3"], 0.0, mu2, delta_eps)
+    t = 4 * math.pi * (pi11 - pi33) / (C.SIN2_THETA_W_MSBAR_MZ * C.M_W**2)
+    h = h or 1e-3 * min(v * v for v in vals if abs(v) > 0)
+
+    def d(ga, gb):
+        return (_weyl_pi(vals, ga, gb, h, mu2, delta_eps) - _weyl_pi(vals, ga, gb, -h, mu2, delta_eps)) / (2 * h)
+
+    s = 16 * math.pi * (d(g["3"], g["3"]) - d(g["3"], g["Q"]))
+    return s, t
+
+
+def test_weyl_machinery_reproduces_the_chiral_doublet_rho_and_s():
+    # heavy chiral doublet (t, b): Weyl fields (t_L, b_L, t_R^c, b_R^c), gauge currents on t_L, b_L only
+    mt, mb = 173.0, 40.0
+    mass = np.array([[0, 0, mt, 0], [0, 0, 0, mb], [mt, 0, 0, 0], [0, mb, 0, 0]], dtype=float)
+    g1 = np.zeros((4, 4))
+    g1[0, 1] = g1[1, 0] = 0.5
+    g3 = np.diag([0.5, -0.5, 0.0, 0.0])
+    vals, g = _weyl_setup(mass, {"1": g1, "3": g3, "Q": np.diag([2 / 3, -1 / 3, -2 / 3, 1 / 3])})
+    pi11 = _weyl_pi(vals, g["1"], g["1"], 0.0, 1e4, 0.0)
+    pi33 = _weyl_pi(vals, g["3"], g["3"], 0.0, 1e4, 0.0)
+    # αT per colour = G_F F₀/(8√2π²) with F₀ = 2F: Π11 − Π33 = F(m_t², m_b²)/(32π²)
+    assert pi11 - pi33 == pytest.approx(_big_f(mt**2, mb**2) / (32 * math.pi**2), rel=1e-8)
+    # degenerate heavy chiral doublet: S = 1/(6π) per colour
+    m = 300.0
+    mass = np.array([[0, 0, m, 0], [0, 0, 0, m], [m, 0, 0, 0], [0, m, 0, 0]], dtype=float)
+    vals, g = _weyl_setup(mass, {"1": g1, "3": g3, "Q": np.diag([2 / 3, -1 / 3, -2 / 3, 1 / 3])})
+    s, t = _st_weyl(vals, g, 1e4)
+    assert s == pytest.approx(1 / (6 * math.pi), rel=1e-5) and abs(t) < 1e-10
+
+
+FERMION_POINTS = [(300.0, 250.0, 40.0), (300.0, 300.0, 0.0), (400.0, 200.0, 0.0), (250.0, 260.0, 10.0),
+                  (200.0, 30.0, 80.0), (2000.0, 0.0, 0.1)]
+
+
+@pytest.mark.parametrize("me,mn,m", FERMION_POINTS)
+def test_fermion_doublet_s_t_against_two_component_quadrature(me, mn, m):
+    vals, g = _vector_like_doublet(me, mn, m)
+    mu2 = me**2
+    s0, t0 = _st_weyl(vals, g, mu2, 0.0)
+    s1, t1 = _st_weyl(vals, g, mu2, 1.0)
+    # S: the divergence cancels for any masses; T: its Δ_ε coefficient is the log coefficient
+    assert s1 == pytest.approx(s0, rel=1e-6, abs=1e-7)
+    assert t1 - t0 == pytest.approx(float(ew.t_fermion_doublet_log_coefficient(me, mn, m)), rel=1e-7, abs=1e-9)
+    assert float(ew.t_fermion_doublet(me, mn, m)) == pytest.approx(t0, rel=1e-7, abs=1e-9)
+    assert float(ew.s_fermion_doublet(me, mn, m)) == pytest.approx(s0, rel=2e-5, abs=1e-6)
+    # μ dependence: T(μ) − T(M_E) = coefficient × ln(μ²/M_E²)
+    _, t_mu = _st_weyl(vals, g, 9.0 * mu2, 0.0)
+    assert float(ew.t_fermion_doublet(me, mn, m, mu=3.0 * me)) == pytest.approx(t_mu, rel=1e-7, abs=1e-9)
+
+
+def test_fermion_doublet_analytic_limits():
+    # degenerate Dirac doublet: S = T = 0 at every μ (D = 0)
+    for mu in (None, 50.0, 5000.0):
+        assert abs(float(ew.t_fermion_doublet(700.0, 700.0, 0.0, mu=mu))) < 1e-12
+    assert abs(float(ew.s_fermion_doublet(700.0, 700.0))) < 1e-13
+    assert float(ew.t_fermion_doublet_log_coefficient(700.0, 700.0)) == 0.0
+    # massless neutral member: 16π²ΔΠ = F(0, E) = E/2, T = E/(8π² αv²) at μ = M_E
+    me = 1000.0
+    alpha_v2 = C.SIN2_THETA_W_MSBAR_MZ * C.M_W**2 / math.pi
+    assert float(ew.t_fermion_doublet(me, 0.0)) == pytest.approx(me**2 / (8 * math.pi**2 * alpha_v2), rel=1e-9)
+    # D = 0 without degeneracy (|M_E − M_N| = m): T is μ-independent
+    t_a = float(ew.t_fermion_doublet(500.0, 450.0, 50.0, mu=100.0))
+    t_b = float(ew.t_fermion_doublet(500.0, 450.0, 50.0, mu=10000.0))
+    assert t_a == pytest.approx(t_b, rel=1e-10)
+
+
+@pytest.mark.parametrize("a,b", PAIRS)
+def test_fermion_loop_functions_against_quadrature(a, b):
+    j = quad(lambda z: z * (1 - z) / (z * a + (1 - z) * b), 0, 1, epsabs=0, epsrel=1e-13)[0]
+    lg = quad(lambda z: math.log((z * a + (1 - z) * b) / 3.0), 0, 1, epsabs=0, epsrel=1e-13)[0]
+    assert float(ew.loop_j(a, b)) == pytest.approx(j, rel=1e-10)
+    assert float(ew.loop_l(a, b, 3.0)) == pytest.approx(lg, rel=1e-10, abs=1e-12)
+    for u in (0.0499999, 0.0500001, 0.1999999, 0.2000001):
+        jj = quad(lambda z: z * (1 - z) / (z * (1 - u) + (1 - z)), 0, 1, epsabs=0, epsrel=1e-13)[0]
+        assert float(ew.loop_j(1.0 - u, 1.0)) == pytest.approx(jj, rel=1e-12)
+        ll = quad(lambda z: math.log(z * (1 - u) + (1 - z)), 0, 1, epsabs=0, epsrel=1e-13)[0]
+        assert float(ew.loop_l(1.0 - u, 1.0, 1.0)) == pytest.approx(ll, rel=1e-10)
+
+
+def _both_model():
+    def couplings(th, obs):
+        return {"scalar_doublets": {"m_charged": th["mc"][..., None], "m_neutral": th["mh"][..., None]},
+                "fermion_doublets": {"m_charged": th["me"][..., None], "m_neutral": th["mn"][..., None],
+                                     "m_majorana": th["mm"][..., None]}}
+
+    return Model(name="toy_both", description="scalar + fermion doublet", reference="none",
+                 parameters=tuple(Parameter(n, "GeV", n, Prior.uniform(1.0, 1000.0))
+                                  for n in ("mc", "mh", "me", "mn", "mm")),
+                 observables=lambda th: {"delta_a_mu": 0.0 * th["mc"]}, units={"delta_a_mu": "1"},
+                 couplings=couplings, coupling_sections=("scalar_doublets", "fermion_doublets"))
+
+
+def test_scalar_and_fermion_doublets_add_before_one_chi2():
+    m = _both_model()
+    names = [c.name for c in m.constraints]
+    assert names.count("ew_st") == 1 and names.count("z_invisible") == 1
+    th = {k: jnp.asarray(v) for k, v in dict(mc=300.0, mh=200.0, me=400.0, mn=380.0, mm=5.0).items()}
+    obs = m.observables(th)
+    s = float(ew.s_scalar_doublet(300.0, 200.0, 200.0)) + float(ew.s_fermion_doublet(400.0, 380.0, 5.0))
+    t = float(ew.t_scalar_doublet(300.0, 200.0, 200.0)) + float(ew.t_fermion_doublet(400.0, 380.0, 5.0))
+    assert float(obs["s_parameter"]) == pytest.approx(s, rel=1e-12)
+    assert float(obs["t_parameter"]) == pytest.approx(t, rel=1e-12)
+    assert float(obs["ew_st_chi2"]) == pytest.approx(float(ew.st_delta_chi2(s, t)), rel=1e-12)
+    # invisible widths add too: a light scalar pair and a light Dirac N
+    light = m.observables({k: jnp.asarray(v) for k, v in dict(mc=300.0, mh=20.0, me=400.0, mn=10.0, mm=0.0).items()})
+    dn = float(ew.delta_n_nu_scalar(20.0, 20.0)) + float(ew.delta_n_nu_fermion(10.0))
+    assert float(light["ew_n_nu"]) == pytest.approx(3.0 + dn, rel=1e-12)
+
+
+def test_fermion_wiring_jit_vmap_grad_across_threshold_and_degeneracy():
+    m = _both_model()
+
+    def loglike(x):
+        obs = m.observables(dict(mc=x[0], mh=x[1], me=x[2], mn=x[3], mm=x[4]))
+        return sum(c.log_likelihood(obs, smooth=True) for c in m.constraints if c.family == "electroweak_doublets")
+
+    pts = jnp.array([[300.0, 200.0, 400.0, 400.0, 0.0],     # degenerate Dirac doublet
+                     [300.0, 200.0, 400.0, 399.0, 1.0],     # D = 0
+                     [300.0, 200.0, 400.0, 45.594, 0.0],    # Dirac N at the Z threshold
+                     [300.0, 200.0, 400.0, 45.0, 0.5],      # just below, split
+                     [300.0, 200.0, 2000.0, 0.0, 0.1],      # dark-TMM-like (m_N = 0)
+                     [300.0, 200.0, 400.0, 30.0, 30.0]])    # massless Majorana state (s1 = 0)
+    vals = jax.jit(jax.vmap(loglike))(pts)
+    grads = jax.vmap(jax.grad(loglike))(pts)
+    assert np.all(np.isfinite(np.asarray(vals))) and np.all(np.isfinite(np.asarray(grads)))

@@ -31,11 +31,19 @@ the model's batch shape; missing keys mean 0 unless a family says otherwise):
 ``radiation``
     ``delta_n_eff``: extra radiation at recombination/BBN relative to the SM
     N_eff = 3.044 (dimensionless).
-``scalar_doublets`` / ``fermion_doublets``
-    New SU(2)_L doublets: ``m_charged``, ``m_neutral`` [GeV] (last axis: one entry
-    per doublet; the neutral member's mass; for scalar doublets with split neutral
-    states ``m_neutral_2`` optional) — electroweak precision (S, T) and the
-    invisible Z width when the neutral member is lighter than m_Z/2.
+``scalar_doublets``
+    Inert-like scalar doublets (Y = 1/2, no vev): ``m_charged``, ``m_neutral`` [GeV]
+    (last axis: one entry per doublet); optional ``m_neutral_2`` (second real neutral
+    state; absent: complex neutral scalar of mass ``m_neutral``) and, for a charged
+    member mixed with a charged singlet, ``m_charged_2`` with ``w_charged`` = the doublet
+    fraction of the state of mass ``m_charged`` (absent: 1, an unmixed doublet).
+``fermion_doublets``
+    Vector-like lepton doublets Ψ = (N, E) (Y = −1/2): ``m_charged`` = Dirac mass of E,
+    ``m_neutral`` = Dirac mass of N [GeV]; optional ``m_majorana`` [GeV], a common
+    Majorana mass m of N_L and N_R that splits N into Majorana states of masses
+    |m − m_neutral| and m + m_neutral (absent: 0, a Dirac N).  Both sections feed one
+    family (:mod:`jaxg2.constraints.electroweak`): S, T and the invisible Z width, summed
+    over all doublets of both kinds.
 
 A family's ``observables(couplings)`` returns a dict of new observables (its
 "statistics"); its ``constraints`` are ordinary :class:`~jaxg2.models.base.Constraint`
@@ -60,8 +68,10 @@ SECTIONS: dict[str, str] = {
     "nu_moments": "lambda_mu_b: complex (3, 3) transition moments in the neutrino mass basis [mu_B], "
                   "[j, i] for nu_i -> nu_j; optional pmns (3, 3) (default: NuFIT 6.0 best fit)",
     "radiation": "delta_n_eff: extra relativistic degrees of freedom",
-    "scalar_doublets": "m_charged, m_neutral [GeV] (last axis: doublets); optional m_neutral_2",
-    "fermion_doublets": "m_charged, m_neutral [GeV] (last axis: doublets)",
+    "scalar_doublets": "m_charged, m_neutral [GeV] (last axis: doublets); optional m_neutral_2, "
+                       "m_charged_2 [GeV] and w_charged (doublet fraction of the m_charged state)",
+    "fermion_doublets": "vector-like (N, E): m_charged (E), m_neutral (Dirac mass of N) [GeV] (last axis: "
+                        "doublets); optional m_majorana [GeV] (Majorana mass of N_L and N_R)",
 }
 
 # Modules that define ``FAMILIES`` (a tuple of Family); imported on first use so that
@@ -84,7 +94,9 @@ FAMILY_MODULES: tuple[str, ...] = (
 class Family:
     """A family of constraints computed from coupling sections.
 
-    ``requires``: sections that must all be provided; ``observables(couplings)`` →
+    ``requires``: sections that must all be provided; ``requires_any``: sections of which at
+    least one must be provided (a family that combines them, e.g. S, T summed over scalar
+    and fermion doublets); ``observables(couplings)`` →
     dict of new observables (pure JAX, vmap-able); ``units`` for each of them;
     ``constraints``: :class:`~jaxg2.models.base.Constraint` objects on them.
     """
@@ -96,10 +108,12 @@ class Family:
     constraints: tuple = ()
     description: str = ""
     excludes_if: tuple[str, ...] = field(default=())  # sections whose presence disables it
+    requires_any: tuple[str, ...] = field(default=())  # at least one of these (if given) must be provided
 
     def applies(self, sections) -> bool:
         s = set(sections)
-        return set(self.requires) <= s and not (set(self.excludes_if) & s)
+        any_ok = not self.requires_any or bool(set(self.requires_any) & s)
+        return set(self.requires) <= s and any_ok and not (set(self.excludes_if) & s)
 
 
 # Electric charge Q and third component of weak isospin T3 (left-handed component) of

@@ -452,6 +452,14 @@ def couplings(theta, obs):
     A′, not to the photon): the ν–e signal needs the A′ propagator at each detector's
     q², so they are not passed as photon moments (``nu_moments``); the Borexino recast
     of eq. 33 (:func:`borexino_recast_factor`) stays the model's own constraint.
+
+    ``fermion_doublets``: Ψ = (N, E) with Dirac masses M_E (E) and m_D (N) and the Majorana
+    mass m of N_L and N_R (eq. 6), i.e. the Majorana states of signed masses
+    M₁,₂ = m ∓ m_D of :func:`heavy_masses`.  The library gives ΔN_ν from Z → N₁N₂ (≈ 2 for
+    the sub-GeV N of the benchmarks: excluded by the LEP N_ν) and S, T.  M_E ≠ m_D and the
+    Majorana masses break SU(2)_L explicitly (discrepancy 8), so T carries a UV logarithm;
+    the library's value (MS-bar at μ = M_E) is the smallest natural one, T ≈ M_E²/(8π² α v²)
+    ≈ 107 at M_E = 2 TeV — far outside the electroweak fit.
     """
     from ..constraints import dark_photon_couplings
     from . import dark_tmm_decays as dec
@@ -464,7 +472,10 @@ def couplings(theta, obs):
                                theta["M_H1"], theta["M_H2"], theta["M_A1"], theta["M_A2"])
            + dec.width_nunu(mus, m_ap))
     return {"light_vector": {"mass": m_ap, "invisible_width": inv,
-                             **dark_photon_couplings(jnp.asarray(theta["epsilon"], dtype=jnp.float64))}}
+                             **dark_photon_couplings(jnp.asarray(theta["epsilon"], dtype=jnp.float64))},
+            "fermion_doublets": {k: jnp.asarray(theta[n], dtype=jnp.float64)[..., None]
+                                 for k, n in (("m_charged", "M_E"), ("m_neutral", "m_dirac"),
+                                              ("m_majorana", "m_maj"))}}
 
 
 MODEL = Model(
@@ -478,7 +489,7 @@ MODEL = Model(
     benchmarks={"fig7": _BENCH},
     signal="delta_a_mu",
     couplings=couplings,
-    coupling_sections=("light_vector",),
+    coupling_sections=("light_vector", "fermion_doublets"),
 )
 
 

@@ -237,10 +237,32 @@ def couplings(theta, obs):
     (N N, η η) is not part of its width: it is closed in the shipped priors' benchmark
     region (m_Z′ ≪ M_N), and where it opens the library's visible limits are too strong
     (issue: the Z′ → N N width with the Ψ_{L,R} charges ±1 of Table I is not derived yet).
+
+    ``scalar_doublets``: the inert doublets η₁ (charged mass m_η1; neutral CP-even/odd
+    masses the η-like eigenvalues lo_R, lo_I of eq. 16) and η₂ (all components at m_η2).
+    The doublet picture is approximate: η₁⁰ mixes with the singlet φ (angles θ_R, θ_I of
+    eq. 17, ~1e-7 at the benchmarks), and the doublet fraction sin²θ of the φ-like states is
+    dropped (its S, T and Z couplings are O(θ²)).  η₁ and η₂ do not mix with each other.
     """
     from ..constraints import dark_photon_couplings
 
-    return {"light_vector": {"mass": obs["m_zprime"], **dark_photon_couplings(obs["eps"])}}
+    return {"light_vector": {"mass": obs["m_zprime"], **dark_photon_couplings(obs["eps"])},
+            "scalar_doublets": _inert_doublets(theta)}
+
+
+def _inert_doublets(theta):
+    """The ``scalar_doublets`` section (η₁, η₂) from the η₁–φ spectrum of eq. 16 (see ``couplings``)."""
+    th = {k: jnp.asarray(theta[k], dtype=jnp.float64)
+          for k in ("m_eta1", "m_eta2", "m_phi", "mu1", "v_chi", "lam_heta1phi")}
+    spec = spectrum.inert_neutral_spectrum(th["m_eta1"], th["m_phi"], th["mu1"], th["v_chi"], th["lam_heta1phi"])
+    def pair(eta1, eta2):  # last axis: (η₁, η₂); parameters may carry different batch shapes
+        eta1, eta2 = jnp.broadcast_arrays(eta1, eta2)
+        return jnp.stack([eta1, eta2], -1)
+
+    m2 = th["m_eta2"]
+    return {"m_charged": pair(th["m_eta1"], m2),
+            "m_neutral": pair(jnp.sqrt(jnp.abs(spec["lo_R"])), m2),
+            "m_neutral_2": pair(jnp.sqrt(jnp.abs(spec["lo_I"])), m2)}
 
 
 observables = make_observables("normal")
@@ -296,7 +318,7 @@ def make_model(ordering: str = "normal") -> Model:
             "m_psi": lambda th: jnp.asarray(th["m_eta1"]),
         },
         couplings=couplings,
-        coupling_sections=("light_vector",),
+        coupling_sections=("light_vector", "scalar_doublets"),
         validity=(Validity(("delta_a_mu", "delta_a_mu_eta_n", "br_mu_e_gamma", "br_tau_mu_gamma", "br_tau_e_gamma"),
                            lambda obs, th: obs["y_max"] <= PERTURBATIVITY,
                            "Casas–Ibarra Yukawas |y| > √(4π): outside perturbative validity"),),

@@ -411,6 +411,12 @@ def couplings(theta, obs):
     that each detector sees its own flavour-weighted effective moment (e.g. solar
     Borexino/XENON: √(1 − P_eτ)-type weighting) instead of |μ_{ν_μν_e}| itself.
     ``lepton_g2``: Δa_e, Δa_μ.
+    ``scalar_doublets``: the two SU(2)_L doublets Φ_a = (φ_a^+, φ_a^0) (a = 1, 2, degenerate
+    by SU(2)_H), no vev, complex neutral member of mass ``m_phi0``; the charged member mixes
+    with the SU(2)_L-singlet η_a^+ (eq. 6): φ^+ = sin α h^+ + cos α H^+, so the state of mass
+    ``m_hplus`` carries the doublet fraction sin²α and ``m_Hplus`` the rest.  The library
+    gives S, T (``t_parameter``; the paper's spectrum m_h+ = m_φ0 + 50 GeV was chosen for T),
+    their Δχ² against the electroweak fit and the invisible Z width (Z → φ⁰φ⁰*).
     """
     from ..neutrino import pmns_from_data
 
@@ -421,7 +427,19 @@ def couplings(theta, obs):
     u = pmns_from_data("normal")
     lam = jnp.einsum("ai,...ab,bj->...ij", u, lam_f, u)
     return {"nu_moments": {"lambda_mu_b": lam},
-            "lepton_g2": {"delta_a_e": obs["delta_a_e"], "delta_a_mu": obs["delta_a_mu"]}}
+            "lepton_g2": {"delta_a_e": obs["delta_a_e"], "delta_a_mu": obs["delta_a_mu"]},
+            "scalar_doublets": _scalar_doublets(theta)}
+
+
+def _scalar_doublets(theta):
+    """The ``scalar_doublets`` section: two copies of (h^+/H^+, φ⁰) with w = sin²α (see ``couplings``)."""
+    def two(v):
+        v = jnp.asarray(v, dtype=jnp.float64)
+        return jnp.stack([v, v], axis=-1)
+
+    s = jnp.asarray(theta["sin_alpha"], dtype=jnp.float64)
+    return {"m_charged": two(theta["m_hplus"]), "m_charged_2": two(theta["m_Hplus"]),
+            "w_charged": two(s * s), "m_neutral": two(theta["m_phi0"])}
 
 
 MODEL = Model(
@@ -436,5 +454,5 @@ MODEL = Model(
     signal="delta_a_mu",
     derived={"m_hplus": _derived_m_hplus, "m_Hplus": _derived_m_Hplus},
     couplings=couplings,
-    coupling_sections=("nu_moments", "lepton_g2"),
+    coupling_sections=("nu_moments", "lepton_g2", "scalar_doublets"),
 )
