@@ -242,9 +242,10 @@ def test_constraints_and_config_choices():
     names = {c.name for c in MODEL.constraints if c.default}
     # the model's own limits plus the constraints library's flavour-weighted moment limits
     # (the paper's |μ_ν| comparisons stay available, off by default, for su2h_2021_paper.toml)
-    assert {"tau_universality", "m_nu_tau", "z_width", "lep_ee_tautau", "charged_higgs_mass",
+    assert {"tau_universality", "m_nu_tau", "z_invisible", "ew_st", "lep_ee_tautau", "charged_higgs_mass",
             "borexino_mu_nu", "xenonnt_mu_nu", "texono_mu_nu", "gemma_mu_nu", "red_giant_mu_nu"} <= names
-    assert not names & {"borexino", "xenonnt", "texono", "red_giant", "xenon1t_signal", "xenon1t_mu_nu_band"}
+    assert not names & {"borexino", "xenonnt", "texono", "red_giant", "xenon1t_signal", "xenon1t_mu_nu_band",
+                        "z_width"}   # the library's z_invisible replaces the model's own (same N_ν)
     for c in MODEL.constraints:
         assert c.observable in MODEL.units
         assert np.isfinite(float(c.bound(o)).real if jnp.ndim(c.bound(o)) == 0 else 1.0)

@@ -364,8 +364,9 @@ CONSTRAINTS = (
                     "scale; the paper's 0.05 eV"),
     Constraint("m_nu_emu", "m_nu_emu", "upper", absolute=True, limit=M_NU_MAX_EV, default=False,
                note="SU(2)_H-breaking nu_e-nu_mu mass below the heaviest-neutrino scale"),
-    Constraint("z_width", "n_nu_z", "gaussian", entry="n_nu_z_width", null_value=3.0,
-               note="N_nu = 3 + beta^3 from Z -> phi0 phi0*; the paper's m_phi0 > m_Z/2"),
+    Constraint("z_width", "n_nu_z", "gaussian", entry="n_nu_z_width", null_value=3.0, default=False,
+               note="N_nu = 3 + beta^3 from Z -> phi0 phi0*; the paper's m_phi0 > m_Z/2 "
+                    "[paper set, superseded by the constraints library's z_invisible: same value]"),
     Constraint("z_threshold", "m_phi0", "lower", limit=C.M_Z / 2, default=False,
                note="kinematic form of the Z-width bound: m_phi0 >= m_Z/2"),
     Constraint("lep_ee_tautau", "lep_lambda_eff", "lower", entry="lep2_ee_tautau_lambda_lr_minus",
