@@ -104,24 +104,28 @@ import numpy as np
 from .. import constants, experiments, likelihood
 from ..loops import br_mu_e_gamma as _br_mu_e_gamma_generic
 from ..loops import chiral_to_sp, dipole_neutral_scalar, g2_neutral_scalar
-from ..loops.functions import f2_tilde_lavoura
+from ..constraints.nu_moments import mu_eff_incoherent, solar_weights
+from ..loops.functions import f2_tilde_lavoura, xlogx_over_xm1
 from ..neutrino.pmns import pmns_from_data
 from .base import Constraint, Model, Parameter, Prior
-from .dark_tmm_loops import delta_K
+from .dark_tmm_loops import delta_K, loop_J
 
 __all__ = [
     "MODEL", "heavy_masses", "scalar_mixing", "yukawa_matrix", "transition_moments",
-    "transition_moment_paper_eq22", "br_mu_e_gamma", "br_mu_e_gamma_paper_eq29",
+    "transition_moment_paper_eq22", "loop_J", "radiative_neutrino_mass", "mu_eff_solar",
+    "lepton_dipoles", "br_mu_e_gamma", "br_mu_e_gamma_paper_eq29",
     "mu_e_gamma_yukawa_bound", "delta_a_mu", "delta_a_mu_paper_eq32",
     "borexino_mu_limit", "borexino_recast_factor", "epsilon_limit", "invisible_open",
     "observables", "maximise_transition_moment", "joint_bound", "joint_bound_from_config",
-    "PERTURBATIVE_YUKAWA",
+    "PERTURBATIVE_YUKAWA", "M_NU_MAX_EV",
 ]
 
 REFERENCE = ("\"Dark Transition Magnetic Moments of Majorana Neutrinos Mediated by a Dark Photon\" "
              "(Peking University), arXiv:2603.25704")
 PERTURBATIVE_YUKAWA = math.sqrt(4.0 * math.pi)  # |y| ≤ √(4π): theory bound (perturbative unitarity estimate)
 _MU_B_PER_GEV_INV = 2.0 * constants.M_E / constants.E_EM  # μ[GeV⁻¹] → μ/μ_B
+_NUFIT = experiments.get("nufit_6_0_normal")
+M_NU_MAX_EV = math.sqrt(abs(_NUFIT.values["dm2_3l_eV2"]))  # √|Δm²₃ℓ| (NuFIT 6.0 NO): heaviest-ν scale
 
 INVISIBLE_CURVES = ("na64_2023_invisible_dark_photon", "na64_2019_invisible_dark_photon",
                     "babar2017_invisible_dark_photon")
@@ -208,22 +212,86 @@ def transition_moment_paper_eq22(g_D, Q_S, y, M1, M2, M_H1, M_H2, M_A1, M_A2, th
     return pref[..., None, None] * jnp.imag(t)
 
 
+# ------------------------------------------------------------------ radiative ν mass, solar μ_eff
+def radiative_neutrino_mass(y, M1, M2, M_H1, M_H2, M_A1, M_A2, theta_R, theta_I):
+    r"""One-loop Majorana mass δm_αγ (…, 2, 2) [GeV] of ν_e, ν_μ in the flavour basis.
+
+    The transition-moment loop without the A′.  Two-component form of eq. 5:
+    −y_αa (ν̄_α P_R N) S_a + h.c. = −y*_αa (ν_α η) S*_a + h.c. (η = N_R^c), with
+    η = (χ₂ − χ₁)/√2 in the Majorana mass states (signed masses M_β, weights
+    w_β = ∓1/√2) and S*_a = Σ_Φ O*_aΦ Φ, so ν_α χ_β Φ has coupling Y_αβΦ = w_β c*_αΦ,
+    c = y O (:func:`scalar_mixing`).  The self-energy with one mass insertion
+    ⟨χ_β χ_β⟩ = iM_β/(k² − M_β²) at zero external momentum gives, for
+    L ⊃ −½ δm_αγ ν_α ν_γ,
+
+        δm_αγ = −(1/16π²) Σ_βΦ Y_αβΦ Y_γβΦ M_β B₀(0; M_β², m_Φ²),
+        B₀ = Δ_UV − ∫₀¹dx ln[x M_β² + (1 − x) m_Φ²]/μ².
+
+    The divergent coefficient Σ_Φ c*_αΦ c*_γΦ = ½ (y (RRᵀ − IIᵀ) yᵀ)*_αγ vanishes
+    (R, I orthogonal; the CP-odd O's carry i² = −1), so Δ_UV, μ and every
+    Φ-independent term of B₀ drop out, leaving (w_β² = ½)
+
+        δm_αγ = (1/32π²) Σ_β M_β Σ_Φ c*_αΦ c*_γΦ f(m_Φ²/M_β²),   f(r) = r ln r/(r − 1),
+
+    Ma's scotogenic formula (hep-ph/0601225, with the 1/32π² of Merle & Platscher,
+    arXiv:1502.03098) for one Majorana state: y y M/(32π²)[f(m_R²/M²) − f(m_I²/M²)].
+    f is :func:`jaxg2.loops.functions.xlogx_over_xm1` (series at r = 1: degenerate
+    masses are ordinary points); a massless state (M_β = 0) contributes 0.  δm → 0 for
+    m → 0 (M₁ = −M₂, lepton number) and for H_k = A_k with θ_R = θ_I (Ma's m_R = m_I).
+    """
+    M1, M2, h1, h2, a1, a2 = _f64(M1, M2, M_H1, M_H2, M_A1, M_A2)
+    c = jnp.conj(jnp.einsum("...ab,...bf->...af", jnp.asarray(y, jnp.complex128),
+                            scalar_mixing(theta_R, theta_I)))       # c*_αΦ (…, 2, 4)
+    masses = jnp.stack(jnp.broadcast_arrays(h1, h2, a1, a2), -1)     # (…, 4)
+    cc = c[..., :, None, :] * c[..., None, :, :]                      # c*_αΦ c*_γΦ (…, 2, 2, 4)
+    out = 0.0
+    for M in (M1, M2):
+        M2sq = jnp.maximum(M * M, 1e-300)[..., None]
+        f = xlogx_over_xm1(masses**2 / M2sq)                          # (…, 4)
+        out = out + M[..., None, None] * jnp.sum(cc * f[..., None, None, :], -1)
+    return out / (32.0 * math.pi**2)
+
+
+def _safe_abs(z):
+    """|z| of a complex array with a zero (not NaN) gradient at z = 0 (double-where)."""
+    a2 = jnp.real(z) ** 2 + jnp.imag(z) ** 2
+    pos = a2 > 0
+    return jnp.where(pos, jnp.sqrt(jnp.where(pos, a2, 1.0)), 0.0)
+
+
+def delta_m_nu_loop_ev(y, M1, M2, M_H1, M_H2, M_A1, M_A2, theta_R, theta_I):
+    """max_αγ |δm_αγ| [eV] in the flavour basis (α, γ = e, μ; ν_τ gets no loop mass)."""
+    dm = radiative_neutrino_mass(y, M1, M2, M_H1, M_H2, M_A1, M_A2, theta_R, theta_I)
+    return 1e9 * jnp.max(_safe_abs(dm), axis=(-2, -1))
+
+
+def mu_eff_solar(lam):
+    r"""μ_eff = (Σ_i |U_ei|² Σ_j |λ_ij|²)^½ of a solar ν_e arriving as mass eigenstates.
+
+    ``lam`` (…, 3, 3) in the mass basis (any unit, result in the same); |U_ei|² from
+    the NuFIT 6.0 NO entry (:func:`jaxg2.constraints.nu_moments.solar_weights`,
+    ``"pp_vacuum"``: the vacuum-averaged composition; the MSW ⁷Be weights would give
+    P₁ = 0.55 instead of |U_e1|² = 0.67).  λ is antisymmetric, so |λ_ij| = |λ_ji|.
+    """
+    return mu_eff_incoherent(lam, solar_weights("pp_vacuum"))
+
+
 # ------------------------------------------------------------------ visible sector
 def _charged_couplings(y, theta_R, theta_I):
     """c_R^{αΦ} = −(y O)_αΦ of ℓ̄_α (c_R P_R) E Φ for the four real scalars (…, 2, 4)."""
     return -jnp.einsum("...ab,...bf->...af", y.astype(jnp.complex128), scalar_mixing(theta_R, theta_I))
 
 
-def br_mu_e_gamma(y, M_E, M_H1, M_H2, M_A1, M_A2, theta_R, theta_I, method: str = "exact"):
-    r"""BR(μ → eγ) from the E–Φ loops (photon on E), with the full mass dependence.
+def lepton_dipoles(y, M_E, M_H1, M_H2, M_A1, M_A2, theta_R, theta_I, method: str = "exact"):
+    r"""(σ_L, σ_R) (…, 3, 3) complex [GeV⁻¹], [j, i] for ℓ_i → ℓ_j γ (section ``lepton_dipole``).
 
-    Couplings ℓ̄_α(c_R P_R)E Φ, c_R = −(yO)_αΦ, summed over Φ ∈ {H1, H2, A1, A2}.
-    ``method="exact"``: :func:`jaxg2.loops.dipole_neutral_scalar` (exact one-loop
-    dipole, all masses kept).  ``method="f2"``: the same dipole for m_μ ≪ M_E, M_Φ,
-    σ_R = m_μ Σ_Φ c_eΦ c*_μΦ F̃₂(M_E²/M_Φ²)/(32π² M_Φ²) with Lavoura's
-    :func:`jaxg2.loops.functions.f2_tilde_lavoura` (eqs. 25–26 with the argument
-    corrected; ~1e4× cheaper, agrees with "exact" to O(m_μ²/M_E²), used by the
-    optimiser).  Both end in :func:`jaxg2.loops.br_mu_e_gamma`.
+    The E–Φ loops (photon on E) with couplings ℓ̄_α(c_R P_R)E Φ, c_R = −(yO)_αΦ,
+    summed over Φ ∈ {H1, H2, A1, A2}; only μ → eγ ([0, 1]) is filled (the model has
+    no τ couplings).  ``method="exact"``: :func:`jaxg2.loops.dipole_neutral_scalar`
+    (closed-form Feynman-parameter moments, all masses kept).  ``method="f2"``: the
+    m_μ ≪ M_E, M_Φ form σ_R = m_μ Σ_Φ c_eΦ c*_μΦ F̃₂(M_E²/M_Φ²)/(32π² M_Φ²), σ_L = 0
+    (Lavoura's :func:`jaxg2.loops.functions.f2_tilde_lavoura`; eqs. 25–26 with the
+    argument corrected; agrees with "exact" to O(m_μ²/M_E²), used by the optimiser).
     """
     c = _charged_couplings(y, theta_R, theta_I)
     masses = jnp.stack(jnp.broadcast_arrays(*_f64(M_H1, M_H2, M_A1, M_A2)), -1)
@@ -231,13 +299,27 @@ def br_mu_e_gamma(y, M_E, M_H1, M_H2, M_A1, M_A2, theta_R, theta_I, method: str 
     if method == "f2":
         f2 = f2_tilde_lavoura(M_E**2 / masses**2) / (32.0 * math.pi**2 * masses**2)
         sr = constants.M_MU * jnp.sum(c[..., 0, :] * jnp.conj(c[..., 1, :]) * f2, -1)
-        return _br_mu_e_gamma_generic(jnp.zeros_like(sr), sr)
-    if method != "exact":
+        sl = jnp.zeros_like(sr)
+    elif method == "exact":
+        cs_mu, cp_mu = chiral_to_sp(0.0, c[..., 1, :])
+        cs_e, cp_e = chiral_to_sp(0.0, c[..., 0, :])
+        sl, sr = (jnp.sum(s, -1) for s in dipole_neutral_scalar(constants.M_MU, constants.M_E, M_E, masses,
+                                                               cs_mu, cp_mu, cs_e, cp_e))
+    else:
         raise ValueError(f"method must be 'exact' or 'f2', got {method!r}")
-    cs_mu, cp_mu = chiral_to_sp(0.0, c[..., 1, :])
-    cs_e, cp_e = chiral_to_sp(0.0, c[..., 0, :])
-    sl, sr = dipole_neutral_scalar(constants.M_MU, constants.M_E, M_E, masses, cs_mu, cp_mu, cs_e, cp_e)
-    return _br_mu_e_gamma_generic(jnp.sum(sl, -1), jnp.sum(sr, -1))
+    put = lambda s: jnp.zeros(s.shape + (3, 3), jnp.complex128).at[..., 0, 1].set(s)  # noqa: E731
+    return put(sl), put(sr)
+
+
+def br_mu_e_gamma(y, M_E, M_H1, M_H2, M_A1, M_A2, theta_R, theta_I, method: str = "exact"):
+    r"""BR(μ → eγ) of :func:`lepton_dipoles` via :func:`jaxg2.loops.br_mu_e_gamma`.
+
+    The model's likelihood uses the same dipoles through the constraints library
+    (section ``lepton_dipole``: ``lfv_br_mu_e_gamma``, ``meg2_mu_e_gamma``, …); this
+    function serves the joint-bound optimiser and the paper checks.
+    """
+    sl, sr = lepton_dipoles(y, M_E, M_H1, M_H2, M_A1, M_A2, theta_R, theta_I, method)
+    return _br_mu_e_gamma_generic(sl[..., 0, 1], sr[..., 0, 1])
 
 
 def br_mu_e_gamma_paper_eq29(yy_emu, M_E):
@@ -359,7 +441,11 @@ def invisible_open(m_Aprime, M1, M2, M_H1, M_H2, M_A1, M_A2):
 
 # ------------------------------------------------------------------ model
 def observables(theta):
-    """All observables of the model (pure, vmap-able).  Moments in μ_B."""
+    """All observables of the model (pure, vmap-able).  Moments in μ_B, δm in eV.
+
+    μ → eγ is not here: the dipoles go to the constraints library (``couplings``,
+    section ``lepton_dipole``), which adds ``lfv_br_mu_e_gamma`` and its limits.
+    """
     y = yukawa_matrix(theta)
     M1, M2 = heavy_masses(theta["m_maj"], theta["m_dirac"])
     scal = [theta[k] for k in ("M_H1", "M_H2", "M_A1", "M_A2")]
@@ -368,14 +454,14 @@ def observables(theta):
     mu_max = jnp.max(mus, -1)
     eps = jnp.asarray(theta["epsilon"], dtype=jnp.float64)
     m_ap = jnp.asarray(theta["m_Aprime"], dtype=jnp.float64)
-    mu_eff = eps * mu_max
+    mu_eff = eps * mu_eff_solar(lam)
     inv = invisible_open(m_ap, M1, M2, *scal)
     zero = jnp.zeros_like(eps)
     return {
         "mu_12": mus[..., 0], "mu_13": mus[..., 1], "mu_23": mus[..., 2], "mu_max": mu_max,
         "mu_eff": mu_eff,
         "mu_eff_borexino": mu_eff * jnp.sqrt(borexino_recast_factor(m_ap)),
-        "br_mu_e_gamma": br_mu_e_gamma(y, theta["M_E"], *scal, theta["theta_R"], theta["theta_I"]),
+        "delta_m_nu_loop": delta_m_nu_loop_ev(y, M1, M2, *scal, theta["theta_R"], theta["theta_I"]),
         "delta_a_mu": delta_a_mu(y, theta["M_E"], *scal, theta["theta_R"], theta["theta_I"]),
         "epsilon_invisible": jnp.where(inv, eps, zero),
         "epsilon_visible": jnp.where(inv, zero, eps),
@@ -386,7 +472,7 @@ def observables(theta):
 
 
 _UNITS = {"mu_12": "mu_B", "mu_13": "mu_B", "mu_23": "mu_B", "mu_max": "mu_B", "mu_eff": "mu_B",
-          "mu_eff_borexino": "mu_B", "br_mu_e_gamma": "1", "delta_a_mu": "1",
+          "mu_eff_borexino": "mu_B", "delta_m_nu_loop": "eV", "delta_a_mu": "1",
           "epsilon_invisible": "1", "epsilon_visible": "1", "m_Aprime": "GeV", "y_abs_max": "1",
           "invisible": "1"}
 
@@ -419,8 +505,14 @@ _PARAMETERS = (
 )
 
 _CONSTRAINTS = (
-    Constraint("meg2_2025", "br_mu_e_gamma", "upper", entry="meg2_2025_mu_e_gamma"),
-    Constraint("meg2_2024", "br_mu_e_gamma", "upper", entry="meg2_2024_mu_e_gamma", default=False),
+    # μ → eγ (MEG II 2025 default, 2024 for the paper set): the library's lfv_dipole family
+    # (meg2_mu_e_gamma, meg2_2024_mu_e_gamma) from the ``lepton_dipole`` section of ``couplings``
+    Constraint("radiative_nu_mass", "delta_m_nu_loop", "upper", limit=M_NU_MAX_EV,
+               source=_NUFIT.source, year=_NUFIT.year,
+               note=f"naturalness: the loop's Majorana mass max|δm_αγ| (flavour basis) must not exceed "
+                    f"the heaviest-neutrino scale √|Δm²₃ℓ| = {M_NU_MAX_EV:.4f} eV (NuFIT 6.0 NO, "
+                    "nufit_6_0_normal): a larger loop mass needs a tree-level cancellation to reproduce "
+                    "the oscillation data"),
     # the paper's switch between invisible and visible curves; superseded by the constraints
     # library, which weights every search by the A′ branching fractions (see ``couplings``)
     *(Constraint(n.replace("_dark_photon", ""), "epsilon_invisible", "curve", entry=n, mass="m_Aprime",
@@ -452,6 +544,9 @@ def couplings(theta, obs):
     A′, not to the photon): the ν–e signal needs the A′ propagator at each detector's
     q², so they are not passed as photon moments (``nu_moments``); the Borexino recast
     of eq. 33 (:func:`borexino_recast_factor`) stays the model's own constraint.
+
+    ``lepton_dipole``: the μ → eγ dipoles of the E–Φ loops (:func:`lepton_dipoles`),
+    so MEG II (``meg2_mu_e_gamma``), μ → 3e and μ → e conversion come from the library.
     """
     from ..constraints import dark_photon_couplings
     from . import dark_tmm_decays as dec
@@ -463,8 +558,11 @@ def couplings(theta, obs):
            + dec.width_scalars(theta["g_D"], theta["Q_S"], theta["theta_R"], theta["theta_I"], m_ap,
                                theta["M_H1"], theta["M_H2"], theta["M_A1"], theta["M_A2"])
            + dec.width_nunu(mus, m_ap))
+    sl, sr = lepton_dipoles(yukawa_matrix(theta), theta["M_E"], theta["M_H1"], theta["M_H2"], theta["M_A1"],
+                            theta["M_A2"], theta["theta_R"], theta["theta_I"])
     return {"light_vector": {"mass": m_ap, "invisible_width": inv,
-                             **dark_photon_couplings(jnp.asarray(theta["epsilon"], dtype=jnp.float64))}}
+                             **dark_photon_couplings(jnp.asarray(theta["epsilon"], dtype=jnp.float64))},
+            "lepton_dipole": {"sigma_l": sl, "sigma_r": sr}}
 
 
 MODEL = Model(
@@ -478,7 +576,7 @@ MODEL = Model(
     benchmarks={"fig7": _BENCH},
     signal="delta_a_mu",
     couplings=couplings,
-    coupling_sections=("light_vector",),
+    coupling_sections=("light_vector", "lepton_dipole"),
 )
 
 
