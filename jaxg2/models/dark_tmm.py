@@ -115,7 +115,7 @@ i.e. 4.9e-10 g_D μ_B (max μ_ij = 3.8e-10 g_D μ_B): the ν mass lowers the bou
 factor 4e4 (tuned) to 1e7 (generic) below perturbativity and MEG II, which are both
 inactive there (|y_e·| ~ 5e-4).  μ_eff^max = ε_max(m_A′) × 4.9e-10 g_D μ_B =
 3.7e-15 g_D μ_B at 1 MeV (Borexino recast 1.6e-10) and 1.1e-14 g_D μ_B at 10 MeV
-(Borexino 1.2e-8): ≤ 2.3e-5 g_D of the Borexino limit for every m_A′ in [1 MeV, 1 GeV].
+(Borexino 1.2e-8): ≤ 2.4e-5 g_D of the Borexino limit for every m_A′ in [1 MeV, 1 GeV].
 The paper's conclusion (indirect limits dominate Borexino) holds by many more orders of
 magnitude, but through the neutrino mass — not MEG II (item 6) or perturbativity.
 """
