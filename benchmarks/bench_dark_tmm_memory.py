@@ -4,7 +4,11 @@ XLA's compiled ``memory_analysis()`` (arguments + outputs + temporaries) of
 ``jit(vmap(grad(loglik)))`` over N prior draws, loglik = the default constraints
 (smooth) of every observable.  Prints bytes/point; compare runs of two commits.
 
-    python benchmarks/bench_dark_tmm_memory.py [N]
+    PYTHONPATH=. python benchmarks/bench_dark_tmm_memory.py [N]
+
+(``PYTHONPATH=.`` measures this checkout rather than the installed package.)  Also
+printed, as a ratio in the same process: the part due to the transition moment alone
+(the 2-D graded ΔK rule), ``grad(log μ_max)``.
 """
 
 import sys
@@ -24,12 +28,20 @@ def main(n: int = 1000):
     def loglik(theta):
         return model.log_constraints(model.observables(theta), names=names, smooth=True)
 
+    def log_moment(theta):
+        return jnp.log(model.own_observables(theta)["mu_max"])
+
     batch = {k: jax.ShapeDtypeStruct((n,) + jnp.shape(v), jnp.float64) for k, v in p0.items()}
-    comp = jax.jit(jax.vmap(jax.grad(loglik))).lower(batch).compile()
-    ma = comp.memory_analysis()
-    total = ma.argument_size_in_bytes + ma.output_size_in_bytes + ma.temp_size_in_bytes
-    print(f"dark_tmm: jit(vmap(grad(loglik))) at {n} points: {total / 2**20:.1f} MiB "
-          f"(temp {ma.temp_size_in_bytes / 2**20:.1f} MiB), {total / n / 2**20:.3f} MiB/point; constraints {names}")
+
+    def nbytes(f):
+        ma = jax.jit(jax.vmap(jax.grad(f))).lower(batch).compile().memory_analysis()
+        return ma.argument_size_in_bytes + ma.output_size_in_bytes + ma.temp_size_in_bytes
+
+    total, moment = nbytes(loglik), nbytes(log_moment)
+    print(f"dark_tmm: jit(vmap(grad(loglik))) at {n} points: {total / 2**20:.1f} MiB, "
+          f"{total / n / 2**20:.3f} MiB/point; constraints {names}")
+    print(f"transition moment alone (grad log mu_max): {moment / n / 2**20:.3f} MiB/point, "
+          f"ratio to the full likelihood {moment / total:.2f}")
 
 
 if __name__ == "__main__":
