@@ -22,6 +22,7 @@ status 2; an interrupted fit says how to resume and exits with 130.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 __all__ = ["main"]
@@ -125,9 +126,15 @@ def _cmd_show(args):
         if not eq or name not in m.parameter_names:
             raise _UsageError(f"--set {item!r}: expected NAME=VALUE with NAME one of {', '.join(m.parameter_names)}")
         try:
-            theta[name] = jnp.asarray(float(value), dtype=jnp.float64)
+            x = float(value)
         except ValueError:
             raise _UsageError(f"--set {item!r}: {value!r} is not a number") from None
+        par = m.parameter(name)
+        lo, hi = par.physical_range
+        if not math.isfinite(x) or not lo <= x <= hi:
+            raise _UsageError(f"--set {item!r}: {name} must be a finite number in its physical range "
+                              f"[{lo:g}, {hi:g}] {par.unit}")
+        theta[name] = jnp.asarray(x, dtype=jnp.float64)
     obs = m.observables(theta)
     fmt = lambda v: np.array2string(np.asarray(v), precision=6) if np.ndim(v) else f"{float(v):.6g}"  # noqa: E731
     print(f"model {m.name} — {m.description}")

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from jaxg2 import cli
 
@@ -51,6 +52,16 @@ def test_show_prints_every_observable_with_units(capsys):
     assert cli.main(["show", "test_infer_problem:TOY", "--set", "zz=1"]) == 2
     assert "expected NAME=VALUE" in capsys.readouterr().err
     assert cli.main(["show", "no_such_model"]) == 2
+
+
+@pytest.mark.parametrize("item, text", [
+    ("a=nan", "finite number"), ("a=inf", "finite number"), ("m=-1e-3", "physical range [0, inf] GeV"),
+    ("m=abc", "is not a number"),
+])
+def test_show_refuses_nonfinite_and_unphysical_set_values(item, text, capsys):
+    assert cli.main(["show", "test_infer_problem:TOY", "--set", item]) == 2
+    err = capsys.readouterr().err
+    assert text in err and err.count("\n") == 1 and err.startswith("jaxg2: error: --set")
 
 
 def test_models_console_script():

@@ -15,7 +15,9 @@ Output directory (``fit.output``, or ``output=``):
                       ``n_devices``, ``compile_seconds`` and ``sampling_seconds``
                       (time spent compiling, and the rest of the sampler's wall time,
                       in this call; a resumed run counts only its own part).
-``summary.csv/.txt``  mean, sd, 94% HDI, MCSE, ESS bulk/tail, R-hat (and unit)
+``summary.csv/.txt``  mean, sd, 94% HDI, MCSE, ESS bulk/tail, R-hat (and unit); the .csv in
+                      the natural units, the .txt (and the printed table) in display units
+                      (Δa in 10⁻¹¹, ν moments in 10⁻¹¹ μ_B: :mod:`jaxg2.display`)
 ``corner.png``, ``trace.png``
 ``checkpoint.npz``    the sampler state (``resume=True`` continues from it)
 
@@ -118,8 +120,11 @@ def summary_vars(problem: Problem) -> list[str]:
 
 
 def format_summary(summary) -> str:
-    """The summary table as text (4 significant digits)."""
-    return summary.to_string(float_format=lambda v: f"{v:.4g}")
+    """The summary table as text (4 significant digits), in display units
+    (:func:`jaxg2.display.display_table`: Δa in 10⁻¹¹, moments in 10⁻¹¹ μ_B)."""
+    from ..display import display_table
+
+    return display_table(summary).to_string(float_format=lambda v: f"{v:.4g}")
 
 
 def diagnose(summary, idata, num_chains: int, smooth: bool = False) -> list[str]:
