@@ -236,17 +236,75 @@ def _cmd_evidence(args):
         print(compare(args.configs, reference=args.reference, **opts).table)
 
 
+def _in_worker(fn):
+    """``fn()`` in a worker thread while the main thread waits in short, interruptible
+    joins, so that ^C acts at once in every phase: CPython runs signal handlers only in
+    the main thread and only between bytecodes, and JAX keeps the calling thread in C++
+    for the whole of a compilation (minutes for a large model).  The worker's exception
+    or return value is passed on; a ``KeyboardInterrupt`` reaches the caller while the
+    worker may still run (:func:`_interrupted` ends the process)."""
+    import threading
+
+    result = {}
+
+    def target():
+        try:
+            result["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the main thread)
+            result["error"] = exc
+
+    worker = threading.Thread(target=target, name="jaxg2-command", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.25)
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+def _interrupted(args) -> None:
+    """One line saying how to continue, then exit with status 130 at once.  The worker
+    thread may be inside a compilation that cannot be cancelled, so the process ends
+    with ``os._exit`` after flushing; every output file (checkpoint included) is written
+    to a temporary name and renamed, so the last checkpoint is intact."""
+    import os
+
+    if args.command in ("fit", "scan"):
+        again = f"jaxg2 {args.command} {args.config}" + (f" --output {args.output}" if args.output else "") \
+            + (" --fast" if args.fast else "") + " --resume"
+    if args.command == "fit":
+        msg = f"jaxg2: interrupted; the last checkpoint is intact — continue with `{again}`"
+    elif args.command == "scan":
+        msg = f"jaxg2: interrupted; finished chunks are kept — continue with `{again}`"
+    else:
+        msg = "jaxg2: interrupted"
+    try:
+        sys.stdout.flush()
+        print(f"\n{msg}", file=sys.stderr, flush=True)
+    finally:
+        os._exit(130)
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    from .infer import distributed
+    try:
+        from .infer import distributed
+
+        if hasattr(args, "coordinator"):
+            try:
+                distributed.initialize(args.coordinator, args.num_processes, args.process_id)  # before any JAX work
+            except ValueError as exc:
+                print(f"jaxg2: error: {exc}", file=sys.stderr)
+                return 2
+        return _in_worker(lambda: _main(args))
+    except KeyboardInterrupt:
+        _interrupted(args)
+        return 130  # not reached (os._exit)
+
+
+def _main(args) -> int:
     from .infer.distributed import is_main
 
-    if hasattr(args, "coordinator"):
-        try:
-            distributed.initialize(args.coordinator, args.num_processes, args.process_id)  # before any JAX work
-        except ValueError as exc:
-            print(f"jaxg2: error: {exc}", file=sys.stderr)
-            return 2
     from .config import ConfigError
     from .experiments import RegistryError
     from .infer.nuts import ResumeError
@@ -293,17 +351,6 @@ def main(argv=None) -> int:
     except (ConfigError, ResumeError, RegistryError, _UsageError) as exc:
         print(f"jaxg2: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        if args.command in ("fit", "scan"):
-            again = f"jaxg2 {args.command} {args.config}" + (f" --output {args.output}" if args.output else "") \
-                + (" --fast" if args.fast else "") + " --resume"
-        if args.command == "fit":
-            print(f"\njaxg2: interrupted; the last checkpoint is intact — continue with `{again}`", file=sys.stderr)
-        elif args.command == "scan":
-            print(f"\njaxg2: interrupted; finished chunks are kept — continue with `{again}`", file=sys.stderr)
-        else:
-            print("\njaxg2: interrupted", file=sys.stderr)
-        return 130
     return 0
 
 
