@@ -61,3 +61,32 @@ def test_committed_notebooks_have_no_outputs():
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path.name
+
+
+_KERNEL = """
+import sys, types, warnings
+sys.modules["ipykernel.zmqshell"] = types.ModuleType("ipykernel.zmqshell")  # what tqdm checks for a notebook
+ipython = types.ModuleType("IPython")
+ipython.get_ipython = lambda: types.SimpleNamespace()
+sys.modules["IPython"] = ipython
+sys.modules["ipywidgets"] = None                                           # not installed
+if sys.argv[1] == "1":
+    import jaxg2
+with warnings.catch_warnings(record=True) as caught:
+    import tqdm.auto                                                       # as numpyro and blackjax do
+print(sum("IProgress" in str(w.message) for w in caught))
+"""
+
+
+def test_no_iprogress_notice_in_a_notebook_without_ipywidgets(tmp_path):
+    """NumPyro imports tqdm.auto: in a kernel without ipywidgets that warns "IProgress not
+    found" unless jaxg2 was imported first (the control run without jaxg2 warns)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "kernel.py"
+    script.write_text(_KERNEL)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1]))
+    counts = [subprocess.run([sys.executable, str(script), flag], capture_output=True, text=True, env=env,
+                             timeout=300).stdout.strip() for flag in ("0", "1")]
+    assert counts == ["1", "0"]
