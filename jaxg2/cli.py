@@ -16,7 +16,9 @@ the work (:mod:`jaxg2.infer.distributed`); process 0 prints and writes the outpu
 
 A configuration mistake prints one line naming the field (``jaxg2: error:
 sampler.num_samples: expected a positive integer, got str '10'``) and exits with
-status 2; an interrupted fit says how to resume and exits with 130.
+status 2; an interrupted fit says how to resume and exits with 130.  ^C acts within a
+fraction of a second in every phase, compilation included: the command runs in a worker
+thread and the main thread only waits (see :func:`_in_worker`).
 """
 
 from __future__ import annotations
