@@ -15,10 +15,16 @@ command line is ``jaxg2.fit``, ``jaxg2.search``, ``jaxg2.scan``, ``jaxg2.evidenc
 from __future__ import annotations
 
 import importlib
+import warnings
 
 import jax
 
 jax.config.update("jax_enable_x64", True)
+
+# NumPyro and BlackJAX import ``tqdm.auto``, which in a notebook without ipywidgets warns
+# "IProgress not found" and falls back to the text bar — the bar jaxg2 itself uses there
+# (jaxg2.infer.blocks.tqdm_class).  The notice says nothing a jaxg2 user must act on.
+warnings.filterwarnings("ignore", message="IProgress not found")
 
 from . import constants  # noqa: E402  (after x64 is on)
 

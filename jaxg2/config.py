@@ -64,7 +64,9 @@ profile = false              # true: maximise the posterior over the remaining f
 profile_steps = 200
 chunk = 4096                 # grid points per vectorised batch (bounds memory)
 
-[fast]                       # overrides when JAXG2_FAST=1 (tests, notebooks) or fast=True
+[fast]                       # overrides when JAXG2_FAST=1 (tests, notebooks) or fast=True;
+                             # sizes it leaves out are capped (FAST_SAMPLER_CAPS, FAST_SEARCH_CAPS,
+                             # FAST_SCAN_NUM), so a config with a [fast] table is always fast
 num_warmup = 50              # flat keys override [sampler]
 num_samples = 50
 num_chains = 2
@@ -105,6 +107,11 @@ SEARCH_DEFAULTS = {"num_starts": 256, "num_steps": 300, "learning_rate": 0.05, "
                    "max_evaluations": None}
 SCAN_DEFAULTS = {"x": None, "y": None, "point": None, "fixed": {}, "profile": False,
                  "profile_steps": 200, "chunk": 4096}
+# Fast mode (``[fast]`` present and fast on): sizes the section leaves out are capped at
+# these, so that every config's fast mode is fast (many-chain kernels keep 2 MEADS folds).
+FAST_SAMPLER_CAPS = {"num_warmup": 50, "num_samples": 50, "num_chains": 2}
+FAST_SEARCH_CAPS = {"num_starts": 16, "num_steps": 50}
+FAST_SCAN_NUM = 12
 _TYPES = {  # key -> (python types, description)
     "kernel": (str, "a string"), "num_warmup": (int, "a non-negative integer"), "num_samples": (int, "a positive integer"),
     "num_chains": (int, "a positive integer"), "chain_method": (str, "a string"),
@@ -417,6 +424,10 @@ def load(config, *, fast: bool | None = None, output=None) -> Config:
             raise ConfigError(f"fast.{k}", f"unknown key; expected a [sampler] key ({', '.join(SAMPLER_DEFAULTS)}) "
                                            "or a search/scan table")
     sampler = _section(raw, "sampler", SAMPLER_DEFAULTS, fast_sampler)
+    capped = fast_on and "fast" in raw  # a config that has a fast mode: make it fast
+    if capped:
+        caps = dict(FAST_SAMPLER_CAPS, num_chains=2 * MEADS_FOLDS if sampler["kernel"] != "nuts" else 2)
+        sampler.update({k: min(sampler[k], cap) for k, cap in caps.items() if k not in fast_sampler})
     if sampler["chain_method"] not in ("auto", "vectorized", "parallel"):
         raise ConfigError("sampler.chain_method", f"expected auto, vectorized or parallel, got {sampler['chain_method']!r}")
     if sampler["kernel"] not in KERNELS:
@@ -470,6 +481,9 @@ def load(config, *, fast: bool | None = None, output=None) -> Config:
         raise ConfigError("constraints.width", f"must be > 0, got {width:g}")
 
     search = _section(raw, "search", SEARCH_DEFAULTS, fast_tab.get("search"))
+    if capped:
+        search.update({k: min(search[k], cap) for k, cap in FAST_SEARCH_CAPS.items()
+                       if k not in fast_tab.get("search", {})})
     if search["seed"] is None:
         search["seed"] = seed
     search["targets"] = _targets(search["targets"], model)
@@ -483,6 +497,8 @@ def load(config, *, fast: bool | None = None, output=None) -> Config:
             if fast_num is not None and isinstance(spec, dict):
                 spec["num"] = fast_num
             scan[ax] = _axis(f"scan.{ax}", spec, model, all_priors)
+            if capped and fast_num is None:
+                scan[ax] = dataclasses.replace(scan[ax], num=min(scan[ax].num, FAST_SCAN_NUM))
     if scan["y"] is not None and scan["x"] is None:
         raise ConfigError("scan.x", "missing (a scan needs x; y is optional)")
     if scan["x"] is not None and scan["y"] is not None and scan["x"].name == scan["y"].name:

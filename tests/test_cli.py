@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from jaxg2 import cli
 
@@ -51,6 +52,16 @@ def test_show_prints_every_observable_with_units(capsys):
     assert cli.main(["show", "test_infer_problem:TOY", "--set", "zz=1"]) == 2
     assert "expected NAME=VALUE" in capsys.readouterr().err
     assert cli.main(["show", "no_such_model"]) == 2
+
+
+@pytest.mark.parametrize("item, text", [
+    ("a=nan", "finite number"), ("a=inf", "finite number"), ("m=-1e-3", "physical range [0, inf] GeV"),
+    ("m=abc", "is not a number"),
+])
+def test_show_refuses_nonfinite_and_unphysical_set_values(item, text, capsys):
+    assert cli.main(["show", "test_infer_problem:TOY", "--set", item]) == 2
+    err = capsys.readouterr().err
+    assert text in err and err.count("\n") == 1 and err.startswith("jaxg2: error: --set")
 
 
 def test_models_console_script():
@@ -106,3 +117,70 @@ def test_fit_refuses_unknown_corner_vars_and_unwritable_output(tmp_path, capsys)
     assert cli.main(["fit", str(cfg), "--quiet", "--output", str(blocker / "sub")]) == 2
     assert "cannot create" in capsys.readouterr().err
     assert not (tmp_path / "run").exists()                                       # nothing half-written
+
+
+SLOW_MODEL = '''
+import sys
+import jax
+import jax.numpy as jnp
+from jaxg2.models.base import Model, Parameter, Prior
+
+TRACED = []
+
+
+def lowered(event, duration, **kwargs):
+    """A long lowering (the model's program, not the small ones traced on the way) ends
+    right before XLA's compiler gets that program."""
+    if TRACED and event == "/jax/core/compile/jaxpr_to_mlir_module_duration" and duration > 0.2:
+        print("COMPILING", file=sys.stderr, flush=True)
+
+
+jax.monitoring.register_event_duration_secs_listener(lowered)
+
+
+def observables(t):
+    """An unrolled chain of a few hundred operations: XLA compiles it for tens of seconds."""
+    TRACED.append(1)
+    a = t["a"]
+    x = a
+    for i in range(1500):
+        x = jnp.sin(x + 0.001 * i) * jnp.cos(a * (1 + 1e-4 * i)) + jnp.where(x > 0, jnp.log1p(x * x), x)
+    return {"delta_a_mu": 1e-9 * a + 1e-30 * x}
+
+
+MODEL = Model(name="slow", description="slow to compile", reference="none",
+              parameters=(Parameter("a", "1", "a", Prior.uniform(-5.0, 5.0)),),
+              observables=observables, units={"delta_a_mu": "1"})
+'''
+
+
+def test_sigint_during_compilation_stops_at_once(tmp_path):
+    """^C while XLA compiles (the main thread of a plain program sits in C++ for the whole
+    compilation) ends the run within seconds: status 130, one line with the resume hint."""
+    import signal
+    import time
+
+    (tmp_path / "slow_model.py").write_text(SLOW_MODEL)
+    cfg = tmp_path / "slow.toml"
+    cfg.write_text(f'[fit]\nmodel = "slow_model.py:MODEL"\nscenario = "2021"\noutput = "{tmp_path / "run"}"\n'
+                   '[sampler]\nnum_warmup = 10\nnum_samples = 10\nnum_chains = 1\ninit = "prior"\n')
+    env = dict(os.environ, JAXG2_NO_CACHE="1", JAX_PLATFORMS="cpu")
+    proc = subprocess.Popen([sys.executable, "-m", "jaxg2.cli", "fit", str(cfg), "--quiet"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        for line in proc.stderr:                      # wait until XLA compiles the model's program
+            lines.append(line)
+            if "COMPILING" in line:
+                break
+        assert proc.poll() is None, "".join(lines)
+        time.sleep(0.5)                               # inside the (tens of seconds long) compilation
+        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        _, err = proc.communicate(timeout=20)         # hang guard: the compilation alone outlasts it
+    finally:
+        proc.kill()
+    print(f"stopped {time.monotonic() - sent:.1f} s after SIGINT")
+    assert proc.returncode == 130, err
+    msg = [l for l in err.splitlines() if l.startswith("jaxg2:")]
+    assert len(msg) == 1 and "interrupted" in msg[0] and f"jaxg2 fit {cfg}" in msg[0] and "--resume" in msg[0]

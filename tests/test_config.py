@@ -199,3 +199,33 @@ def test_constraints_add_and_drop_change_the_defaults():
     assert config.load(toy_config(constraints={"add": ["pert"], "drop": ["meg"]}), fast=False).constraints == ("pert",)
     with pytest.raises(config.ConfigError, match="either use"):
         config.load(toy_config(constraints={"use": ["meg"], "add": ["pert"]}), fast=False)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "fits").glob("*.toml")), ids=lambda p: p.name)
+def test_every_shipped_config_has_a_fast_mode_that_is_fast(path):
+    """Each fits/*.toml has a [fast] table, and with fast on its sampler, search and scan
+    sizes are small even where the table leaves a key out (dark_tmm_joint gives none)."""
+    raw = path.read_text()
+    assert "\n[fast]" in raw
+    cfg = config.load(path, fast=True)
+    s = cfg.sampler
+    assert s["num_warmup"] <= 100 and s["num_samples"] <= 100
+    assert s["num_chains"] <= (2 if s["kernel"] == "nuts" else 2 * config.MEADS_FOLDS)
+    assert cfg.search["num_starts"] * cfg.search["num_steps"] <= 32 * 100
+    for ax in ("x", "y"):
+        assert cfg.scan[ax] is None or cfg.scan[ax].num <= 20
+    full = config.load(path, fast=False).sampler   # the full run is untouched
+    assert full["num_samples"] >= s["num_samples"]
+
+
+def test_fast_caps_fill_only_what_the_fast_table_leaves_out():
+    base = {"fit": {"model": "test_infer_problem:TOY", "scenario": "2021"},
+            "sampler": {"num_warmup": 400, "num_samples": 800, "num_chains": 4},
+            "search": {"num_starts": 256, "num_steps": 300}}
+    cfg = config.load({**base, "fast": {"num_samples": 77}}, fast=True)
+    assert cfg.sampler["num_samples"] == 77                       # given: kept
+    assert cfg.sampler["num_warmup"] == config.FAST_SAMPLER_CAPS["num_warmup"]
+    assert cfg.sampler["num_chains"] == config.FAST_SAMPLER_CAPS["num_chains"]
+    assert cfg.search["num_starts"] == config.FAST_SEARCH_CAPS["num_starts"]
+    assert config.load(base, fast=True).sampler["num_samples"] == 800   # no [fast] table: unchanged
+    assert config.load({**base, "fast": {}}, fast=False).sampler["num_samples"] == 800

@@ -95,3 +95,28 @@ def test_time_based_checkpoint_mid_segment(tmp_path, monkeypatch):
     np.testing.assert_array_equal(z["x"], z_full["x"])
     for k in s_full:
         np.testing.assert_array_equal(stats[k], s_full[k])
+
+
+def test_slow_iterations_shorten_the_calls_not_the_draws(monkeypatch):
+    """PROGRESS_SECONDS = 0 (every iteration 'slow'): once timed, each
+    call advances one iteration, so the bar moves every iteration; the draws equal those
+    of chunks of CHUNK (every call runs the same fixed-length scan, per-iteration keys)."""
+    _, _, z_full, s_full = run()
+    monkeypatch.setattr(blocks, "PROGRESS_SECONDS", 0.0)
+    bar = Bar()
+    _, done, z, stats = run(bar=bar)
+    # first call compiles (untimed, CHUNK); the second (to the segment end at 15) sets the pace
+    assert done == WARMUP + SAMPLES and bar.steps == [10, 5] + [1] * (WARMUP + SAMPLES - 15)
+    np.testing.assert_array_equal(z["x"], z_full["x"])
+    for k in s_full:
+        np.testing.assert_array_equal(stats[k], s_full[k])
+
+
+def test_plain_bar_without_ipywidgets(monkeypatch):
+    """tqdm.auto without ipywidgets warns in notebooks: the plain bar is used then."""
+    import sys
+
+    import tqdm
+
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)   # import ipywidgets -> ImportError
+    assert blocks.tqdm_class() is tqdm.tqdm

@@ -14,13 +14,17 @@ A kernel provides its state (a pytree, chains on axis 0 of its arrays) and a jit
   complete state and all draws so far go to ``checkpoint.npz`` (a temporary file,
   then ``os.replace``: an interrupt leaves the previous or the new checkpoint, never
   half of one).
-* **chunks** — each segment runs as consecutive chunks of ``chunk`` iterations
-  starting at the segment start; the progress bar moves after every chunk.
+* **chunks** — each segment runs as consecutive calls of at most ``chunk``
+  iterations; the progress bar moves after every call.  After the first call (which
+  compiles) each call's length is set from the measured time per iteration so that the
+  bar moves about every :data:`PROGRESS_SECONDS` (one iteration per call at least):
+  a slow model's bar does not sit still for ``chunk`` slow iterations.
 
-The sequence of chunk calls is a function of the configuration alone (never of
-timing), and a checkpoint is only ever written between chunks, so a run resumed from
-any checkpoint executes exactly the calls the uninterrupted run executes after that
-point: the draws are identical.  The checkpoint records a fingerprint of everything
+Every call runs the same executable — a ``lax.scan`` of fixed length ``chunk`` whose
+iterations past ``n_active`` are skipped, each iteration with its own random key from
+the state — so the draws do not depend on how the iterations are grouped into calls
+(timing only changes the grouping); a checkpoint is only ever written between calls,
+so a run resumed from any checkpoint gives the draws of the uninterrupted run.  The checkpoint records a fingerprint of everything
 that determines the draws and refuses to resume another configuration.
 """
 
@@ -38,10 +42,12 @@ import jax.numpy as jnp
 import numpy as np
 
 __all__ = ["Draws", "ResumeError", "fingerprint", "check_fingerprint", "load", "save", "run_loop",
-           "STAT_DTYPES", "CHUNK", "CHECKPOINT_SECONDS"]
+           "STAT_DTYPES", "CHUNK", "CHECKPOINT_SECONDS", "PROGRESS_SECONDS",
+           "tqdm_class"]
 
 CHUNK = 10                 # iterations per compiled call: the progress-bar granularity
 CHECKPOINT_SECONDS = 60.0  # a checkpoint at least this often (besides every segment end)
+PROGRESS_SECONDS = 2.0     # aim: a progress-bar step at least this often (calls shorter than CHUNK)
 
 # sample-stat name (ArviZ convention) -> dtype
 STAT_DTYPES = {"diverging": bool, "lp": np.float64, "energy": np.float64, "n_steps": np.int64,
@@ -125,15 +131,26 @@ def load(checkpoint: Path, template, z: dict, stats: dict):
     return state, done
 
 
+def tqdm_class():
+    """``tqdm.auto.tqdm`` (a widget in notebooks) where ``ipywidgets`` is installed, else
+    the plain text bar: ``tqdm.auto`` without ipywidgets warns "IProgress not found"
+    in every notebook."""
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        from tqdm import tqdm
+    else:
+        from tqdm.auto import tqdm
+    return tqdm
+
+
 class Progress:
     """A tqdm bar (or nothing) over all iterations, with phase / divergences / step size."""
 
     def __init__(self, enabled: bool, total: int, done: int, desc: str):
         self.bar = None
         if enabled:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=total, initial=done, desc=desc, unit="it", dynamic_ncols=True)
+            self.bar = tqdm_class()(total=total, initial=done, desc=desc, unit="it", dynamic_ncols=True)
 
     def update(self, n: int, **postfix):
         if self.bar is not None:
@@ -154,12 +171,18 @@ def run_loop(state, chunk_fn, z: dict, stats: dict, *, done: int, num_warmup: in
     Returns ``(state, done)``."""
     total = num_warmup + num_samples
     last_save = time.monotonic()
+    per_call, timed = chunk, False   # the first call compiles: its time says nothing
     while done < total and (max_blocks is None or blocks_run < max_blocks):
         start, phase_end = (0, num_warmup) if done < num_warmup else (num_warmup, total)
         seg_end = min(start + ((done - start) // every + 1) * every, phase_end)
         while done < seg_end:
-            n = min(chunk, seg_end - done)
-            state, out = chunk_fn(state, jnp.asarray(n))
+            n = min(per_call, seg_end - done)
+            t0 = time.perf_counter()
+            state, out = jax.block_until_ready(chunk_fn(state, jnp.asarray(n)))
+            if timed:
+                per_it = (time.perf_counter() - t0) / n
+                per_call = max(1, min(chunk, int(PROGRESS_SECONDS / per_it) if per_it > 0 else chunk))
+            timed = True
             if done >= num_warmup:
                 a, b = done - num_warmup, done - num_warmup + n
                 for k in z:

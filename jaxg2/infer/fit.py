@@ -15,7 +15,9 @@ Output directory (``fit.output``, or ``output=``):
                       ``n_devices``, ``compile_seconds`` and ``sampling_seconds``
                       (time spent compiling, and the rest of the sampler's wall time,
                       in this call; a resumed run counts only its own part).
-``summary.csv/.txt``  mean, sd, 94% HDI, MCSE, ESS bulk/tail, R-hat (and unit)
+``summary.csv/.txt``  mean, sd, 94% HDI, MCSE, ESS bulk/tail, R-hat (and unit); the .csv in
+                      the natural units, the .txt (and the printed table) in display units
+                      (Δa in 10⁻¹¹, ν moments in 10⁻¹¹ μ_B: :mod:`jaxg2.display`)
 ``corner.png``, ``trace.png``
 ``checkpoint.npz``    the sampler state (``resume=True`` continues from it)
 
@@ -118,8 +120,11 @@ def summary_vars(problem: Problem) -> list[str]:
 
 
 def format_summary(summary) -> str:
-    """The summary table as text (4 significant digits)."""
-    return summary.to_string(float_format=lambda v: f"{v:.4g}")
+    """The summary table as text (4 significant digits), in display units
+    (:func:`jaxg2.display.display_table`: Δa in 10⁻¹¹, moments in 10⁻¹¹ μ_B)."""
+    from ..display import display_table
+
+    return display_table(summary).to_string(float_format=lambda v: f"{v:.4g}")
 
 
 def diagnose(summary, idata, num_chains: int, smooth: bool = False) -> list[str]:
@@ -266,24 +271,19 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
         if not resume:
             for name in (ck_name, ck_name + ".tmp"):
                 (out / name).unlink(missing_ok=True)
-    draws, t_compile, t_sample = sample(problem, None if out is None else out / ck_name, resume=resume,
-                                        progress=progress and distributed.is_main(), max_blocks=_max_blocks,
-                                        chains=chains)
-    if n_proc > 1:
-        draws = _gather_draws(draws, cfg.sampler["num_chains"])
-        out = out if distributed.is_main() else None
-    if not draws.complete:
-        return FitResult(idata=None, summary=None, output_dir=out, config=cfg, complete=False)
+    finished = _finished_run(problem, out / ck_name) if resume and out is not None and n_proc == 1 else None
+    if finished is not None:
+        idata = finished
+        import sys
 
-    attrs = {"config": json.dumps(cfg.raw, default=str), "config_source": cfg.source,
-             "model": cfg.model.name, "scenario": cfg.scenario, "seed": int(cfg.seed),
-             "fast_mode": int(cfg.fast), "registry": json.dumps(problem.record(), default=str),
-             "versions": json.dumps(_versions()), "chain_method": draws.chain_method,
-             "n_devices": int(draws.n_devices), "n_processes": int(n_proc), "smooth_constraints": int(problem.smooth),
-             "constraints": json.dumps(list(cfg.constraints)),
-             "sampled_sites": json.dumps(list(problem.sites)), "kernel": draws.kernel,
-             "compile_seconds": float(t_compile), "sampling_seconds": float(t_sample)}
-    idata = _inference_data(problem, draws, attrs)
+        print(f"jaxg2: {out} holds a complete run: already complete; summaries and plots rewritten "
+              "from its draws", file=sys.stderr)
+    else:
+        idata = _run_sampler(problem, cfg, out, ck_name, n_proc, chains, resume, progress, _max_blocks)
+        if idata is None:
+            return FitResult(idata=None, summary=None, output_dir=out, config=cfg, complete=False)
+        if n_proc > 1:
+            out = out if distributed.is_main() else None
     if not distributed.is_main():  # the other processes of a distributed fit: no summary, no files
         return FitResult(idata=idata, summary=None, output_dir=None, config=cfg)
     with warnings.catch_warnings():
@@ -292,10 +292,69 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
     summary.insert(0, "unit", [idata.posterior[n].attrs.get("unit", "") for n in summary.index])
     if progress:
         print(format_summary(summary))
-        print(f"{draws.kernel}: compile {t_compile:.1f} s, sampling {t_sample:.1f} s")
+        a = idata.posterior.attrs
+        print(f"{a['kernel']}: compile {a['compile_seconds']:.1f} s, sampling {a['sampling_seconds']:.1f} s")
     msgs = diagnose(summary, idata, cfg.sampler["num_chains"], smooth=problem.smooth)
     for m in msgs:
         warnings.warn(m, SamplingWarning, stacklevel=2)
     if out is not None:
         _write_outputs(out, idata, summary, problem, corner_vars)
     return FitResult(idata=idata, summary=summary, output_dir=out, config=cfg, warnings=msgs)
+
+
+def _finished_run(problem: Problem, checkpoint: Path):
+    """The InferenceData of a run that ``checkpoint`` records as complete (same
+    configuration), or None.  Read from ``posterior.nc`` beside it when present (nothing
+    is compiled), else built from the checkpoint's draws (only the observables are
+    compiled, never the sampler)."""
+    import arviz as az
+
+    from . import blocks
+
+    if not checkpoint.exists():
+        return None
+    blocks.check_fingerprint(checkpoint, blocks.fingerprint(problem))
+    s = problem.cfg.sampler
+    with np.load(checkpoint) as ck:
+        if int(ck["done"]) < s["num_warmup"] + s["num_samples"]:
+            return None
+        z = {k: ck[f"z_{k}"] for k in problem.sites}
+        stats = {k[len("stat_"):]: ck[k] for k in ck.files if k.startswith("stat_")}
+    nc = checkpoint.parent / "posterior.nc"
+    if nc.exists():
+        try:
+            idata = az.from_netcdf(str(nc))
+            if np.array_equal(np.asarray(idata.sample_stats["lp"]), stats["lp"]):  # these draws' file
+                return idata
+        except (OSError, ValueError, KeyError):
+            pass  # unreadable or another run's: rebuilt from the checkpoint
+    from .blocks import Draws
+
+    draws = Draws(z=z, stats=stats, n_devices=1, chain_method="checkpoint", complete=True,
+                  iterations_done=s["num_warmup"] + s["num_samples"], kernel=s["kernel"])
+    return _inference_data(problem, draws, _attrs(problem, draws, 1, 0.0, 0.0))
+
+
+def _attrs(problem: Problem, draws, n_proc: int, t_compile: float, t_sample: float) -> dict:
+    """The posterior group's attributes (see the module docstring)."""
+    cfg = problem.cfg
+    return {"config": json.dumps(cfg.raw, default=str), "config_source": cfg.source,
+            "model": cfg.model.name, "scenario": cfg.scenario, "seed": int(cfg.seed),
+            "fast_mode": int(cfg.fast), "registry": json.dumps(problem.record(), default=str),
+            "versions": json.dumps(_versions()), "chain_method": draws.chain_method,
+            "n_devices": int(draws.n_devices), "n_processes": int(n_proc), "smooth_constraints": int(problem.smooth),
+            "constraints": json.dumps(list(cfg.constraints)),
+            "sampled_sites": json.dumps(list(problem.sites)), "kernel": draws.kernel,
+            "compile_seconds": float(t_compile), "sampling_seconds": float(t_sample)}
+
+
+def _run_sampler(problem, cfg, out, ck_name, n_proc, chains, resume, progress, max_blocks):
+    """Sample (or continue) and return the InferenceData; None if stopped early."""
+    draws, t_compile, t_sample = sample(problem, None if out is None else out / ck_name, resume=resume,
+                                        progress=progress and distributed.is_main(), max_blocks=max_blocks,
+                                        chains=chains)
+    if n_proc > 1:
+        draws = _gather_draws(draws, cfg.sampler["num_chains"])
+    if not draws.complete:
+        return None
+    return _inference_data(problem, draws, _attrs(problem, draws, n_proc, t_compile, t_sample))

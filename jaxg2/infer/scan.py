@@ -213,8 +213,9 @@ def scan(config, *, fast: bool | None = None, output=None, write: bool = True, r
     todo = [i for i in mine if not (write and resume and _chunk_done(part(i), fp))]
     bar = None
     if progress:
-        from tqdm.auto import tqdm
+        from .blocks import tqdm_class
 
+        tqdm = tqdm_class()
         tag = f" [process {distributed.process_index()}/{distributed.process_count()}]" if distributed.process_count() > 1 else ""
         bar = tqdm(total=sum(size(i) for i in mine), initial=sum(size(i) for i in mine if i not in todo),
                    desc="scan" + tag, unit="pt", unit_scale=True, dynamic_ncols=True)
