@@ -251,19 +251,24 @@ def test_viable_window_2021(cheap_obs):
 # --- dark sector -----------------------------------------------------------------------------------
 
 def test_mass_matrix_diagonalisation():
+    """Eq. (16) with the eq. (1) Yukawa y_L: ΔM = √2 y_L v_Φ; the vertex convention (default)
+    has y_L = √2 y (ΔM = 2y v_Φ), the paper's printed one y_L = y."""
     g, mz, mdm, y = 5e-4, 0.01, 10.0, 0.1
-    sp = dark_sector.spectrum(mdm, y, g, mz)
-    masses = dark_sector.physical_masses(dark_sector.mass_matrix(sp["m_n"], y, y, sp["v_phi"]))
-    assert np.allclose(np.asarray(masses), [mdm, float(sp["m_dm2"])], rtol=1e-12)
-    assert float(sp["delta_m"]) == pytest.approx(math.sqrt(2) * y * mz / g, rel=1e-12)
+    for conv, y_l in (("paper", y), ("vertex", math.sqrt(2) * y)):
+        sp = dark_sector.spectrum(mdm, y, g, mz, convention=conv)
+        assert float(sp["y_lagrangian"]) == pytest.approx(y_l, rel=1e-12)
+        masses = dark_sector.physical_masses(dark_sector.mass_matrix(sp["m_n"], y_l, y_l, sp["v_phi"]))
+        assert np.allclose(np.asarray(masses), [mdm, float(sp["m_dm2"])], rtol=1e-12)
+        assert float(sp["delta_m"]) == pytest.approx(math.sqrt(2) * y_l * mz / g, rel=1e-12)
 
 
 def test_relic_yukawa_root_and_range():
+    """The paper option (eqs. 20–21 matched to the canonical ⟨σv⟩ at x_f = 20)."""
     g, mz = 5e-4, 0.01
     target = dark_sector.SIGMA_V_CANONICAL
     assert target == pytest.approx(3e-26 / (C.GEV_INV2_TO_CM2 * C.C_KM_S * 1e5), rel=1e-12)
     masses = np.array([1.0, 5.0, 10.0, 40.0, 100.0])
-    ys = np.asarray(jax.jit(dark_sector.relic_yukawa)(masses, g, mz))
+    ys = np.asarray(jax.jit(lambda m: dark_sector.relic_yukawa(m, g, mz, relic="paper_eq20"))(masses))
     for m, y in zip(masses, ys):
         ref = brentq(lambda yy: float(dark_sector.sigma_v_eff(yy, m, g, mz)) - target, 1e-4, 3.0, xtol=1e-14)
         assert y == pytest.approx(ref, rel=1e-10)
@@ -279,11 +284,13 @@ def test_relic_yukawa_root_and_range():
 
 
 def test_relic_yukawa_gradient_is_implicit_derivative():
+    """Paper option; the default (freeze-out) is checked in test_lmu_ltau_relic.py."""
     g, mz, m = 5e-4, 0.01, 20.0
-    dy = jax.grad(lambda mm, gg: dark_sector.relic_yukawa(mm, gg, mz), argnums=(0, 1))(m, g)
+    ry = lambda mm, gg: dark_sector.relic_yukawa(mm, gg, mz, relic="paper_eq20")  # noqa: E731
+    dy = jax.grad(ry, argnums=(0, 1))(m, g)
     h = 1e-4
-    fd_m = (dark_sector.relic_yukawa(m * (1 + h), g, mz) - dark_sector.relic_yukawa(m * (1 - h), g, mz)) / (2 * h * m)
-    fd_g = (dark_sector.relic_yukawa(m, g * (1 + h), mz) - dark_sector.relic_yukawa(m, g * (1 - h), mz)) / (2 * h * g)
+    fd_m = (ry(m * (1 + h), g) - ry(m * (1 - h), g)) / (2 * h * m)
+    fd_g = (ry(m, g * (1 + h)) - ry(m, g * (1 - h))) / (2 * h * g)
     assert float(dy[0]) == pytest.approx(float(fd_m), rel=1e-6)
     assert float(dy[1]) == pytest.approx(float(fd_g), rel=1e-6)
     assert float(MODEL.derived["y"](_theta(mdm=m))) == pytest.approx(float(dark_sector.relic_yukawa(m, g, mz)), rel=1e-14)
@@ -370,10 +377,11 @@ def test_neff_lower_bounds_on_mzprime():
 
 
 def test_relic_yukawa_reaches_one_tenth_near_7p9_gev():
-    """Issue-13 docstring correction: y_relic = 0.1 at M₁ ≈ 7.9 GeV for the Fig. 1 star."""
+    """Issue-13 docstring correction: with the paper's eq. 20, y_relic = 0.1 at M₁ ≈ 7.9 GeV
+    for the Fig. 1 star."""
     from scipy.optimize import brentq
 
     from jaxg2.models.lmu_ltau import relic_yukawa
 
-    m1 = brentq(lambda m: float(relic_yukawa(m, 5e-4, 0.01)) - 0.1, 1.0, 30.0, xtol=1e-6)
+    m1 = brentq(lambda m: float(relic_yukawa(m, 5e-4, 0.01, relic="paper_eq20")) - 0.1, 1.0, 30.0, xtol=1e-6)
     assert 7.85 < m1 < 7.95

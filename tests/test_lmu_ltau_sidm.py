@@ -24,7 +24,7 @@ V = np.array([30.0, 200.0, 1000.0])                                # km/s
 @pytest.fixture(scope="module")
 def table():
     """σ_T/M₁ [cm²/g], shape (convention ∈ {paper, eq19}, benchmark, velocity)."""
-    y = np.asarray(dark_sector.relic_yukawa(BENCH[:, 0], G, MZ))
+    y = np.asarray(dark_sector.relic_yukawa(BENCH[:, 0], G, MZ, relic="paper_eq20"))   # Fig. 3 reproduction
     alpha = np.stack([y**2 / (4 * math.pi), y**2 / (8 * math.pi)])[:, :, None]
     f = jax.jit(lambda a, m, mp, v: sidm.sigma_over_m(a, m, mp, v, particles="majorana"))
     return y, np.asarray(f(alpha, BENCH[None, :, 0, None], BENCH[None, :, 1, None], V[None, None, :]))
