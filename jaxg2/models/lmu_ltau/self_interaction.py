@@ -21,7 +21,8 @@ paper's pair (20)+(22); ``"eq19"`` combines eq. (20) as printed with the eq. (19
 vertex y/√2, which would only be consistent if eq. (20) had been written for
 the eq. (19) vertex (its N₁N₁ term shows it was not; the N₁N₂ → φZ′ term was not
 re-derived).  What the eq. (19) normalisation *does* change is the mass splitting: for a vertex y, ΔM = 2 y v_Φ rather than the
-paper's √2 y v_Φ (kept in :mod:`.dark_sector`, as printed).  Numbers at the Fig. 3
+paper's √2 y v_Φ (:mod:`.dark_sector` now uses 2 y v_Φ by default, ``convention="paper"``
+keeps the printed one; the relic y comes from the re-derived freeze-out of :mod:`.relic`).  Numbers at the Fig. 3
 benchmarks (σ_T/M₁ at 30 km/s): paper convention 3.0, 11.5, 2.2 cm²/g (the paper's
 "≳ 1"), eq19 convention 0.29, 0.29, 0.007 cm²/g (tested).
 
