@@ -12,37 +12,68 @@ Conventions (all masses in GeV)
 * Z′: m_Z′ = 2√2 g_D v_χ (Q_D(χ) = 2); couples to the electromagnetic current as
   ε e Q Z′_μ (eq. 11), ε from the η₁/η₂ loop (eq. 13).  ε_ZV is dropped (as in the paper).
 * h₂: H⁰ ⊃ sin θ h₂ (eq. 8), so L ⊃ −(m_μ/v) sin θ μ̄μ h₂.
-* Neutral fermions: M_N = [[y_ΨL v_χ, M_Ψ], [M_Ψ, y_ΨR v_χ]] (eq. 4), Takagi-factorised
-  (:func:`jaxg2.neutrino.takagi`).
-* Lepton Yukawas (effective, as the paper's eq. 18 and its Casas–Ibarra step use them):
-  L ⊃ −y_αk (ν̄_α η₁⁰* − ℓ̄_α η₁⁻) P_R N_k + h.c., y a general 3×2 matrix fixed by
-  Casas–Ibarra, y = U D^{1/2} R Λ^{−1/2} (NuFIT 6.0, lightest neutrino massless,
-  R = R(z) the 3×2 complex orthogonal matrix of one complex angle z).  The light
-  masses ``m_nu1..3`` [eV] are therefore the NuFIT inputs (m₁ = 0 for NO); the tests
-  check that Takagi-factorising y diag(Λ) yᵀ gives them back.
-* Neutrino masses: M_ν = y diag(Λ) yᵀ with (eqs. 18–20 corrected)
-  Λ_k = M_k/(32π²)[cos²θ_R F(x₁R) + sin²θ_R F(x₂R) − cos²θ_I F(x₁I) − sin²θ_I F(x₂I)],
-  x_iX = m²_iX/M_k², F(x) = x ln x/(x − 1), computed cancellation-free
+* Neutral fermions: M_N = [[y_ΨL v_χ, M_Ψ], [M_Ψ, y_ΨR v_χ]] (eq. 4) in the basis
+  (Ψ_L, Ψ_R^c), diagonalised in closed form (signed eigenvalues s ∓ r, Ψ_R weights;
+  :func:`~jaxg2.models.scotogenic_u1d_spectrum.psi_r_content`, tested against Takagi).
+* Lepton Yukawas — the Lagrangian's structure.  Eq. (4) couples the leptons only through
+  y₁ L̄ η̃₁ Ψ_R (the y₂ term with η₂ carries Q_D = −2 with the Table I charges, and η₂ has
+  no CP-even/odd splitting at λ_Hη2φχ = 0 anyway).  In the mass basis Ψ_R = Σ_k V_Rk N_k,
+  so M_ν = y₁ y₁ᵀ Λ_eff with Λ_eff = Σ_k V_Rk² Λ_k = [Λ(M_N)]_RR, pseudo-Dirac suppressed
+  by ~ y_Ψ v_χ/M_Ψ (:func:`~jaxg2.models.scotogenic_u1d_spectrum.effective_loop_factor`),
+  and M_ν has rank 1: one massive neutrino, so the model as printed cannot fit Δm²₂₁ and
+  Δm²₃₁ together.  ``yukawa`` option of :func:`make_model` (:data:`YUKAWA_STRUCTURES`):
+
+  - ``two_psi`` (default, the minimal extension that fits oscillation data): two copies
+    Ψ_a of the vector-like fermion (same M_Ψ, y_ΨL, y_ΨR; a mass difference between the
+    copies would only rescale one Yukawa column), each with y_αa L̄ η̃₁ Ψ_aR:
+    M_ν = Λ_eff Σ_a y_a y_aᵀ, rank 2 (lightest ν massless), y = U D^{1/2} R(z) Λ_eff^{−1/2}
+    (Casas–Ibarra, NuFIT 6.0; R(z) the 3×2 complex orthogonal matrix).  (A second η
+    mixing with φ would do as well; it needs two more couplings.)
+  - ``one_psi``: the printed Lagrangian, y₁ fixed by the heaviest mass (y₁ = U_{·h}
+    (m_h/Λ_eff)^{1/2}); ``m_nu1..3`` then report (0, 0, m₃) (NO).
+  - ``free``: a generalisation, not this Lagrangian — both N_k couple with a free 3×2 y,
+    M_ν = y diag(Λ_k) yᵀ (the paper's effective Casas–Ibarra use).
+
+  ℓ_α couples to the fermion mass states n with coup_αn = y_αa V_Rk (|V_Rk|² = O_Rk²); the
+  g-2 and dipole loops (no N mass insertion) need only these.  Observables: ``lambda_1``,
+  ``lambda_2`` (Λ_k of N_k), ``lambda_nu`` (|Λ_eff|; max|Λ_k| for ``free``),
+  ``psi_suppression`` = lambda_nu/max|Λ_k|, ``m_nu_unit_yukawa`` = lambda_nu in eV.
+* Neutrino masses: Λ_k = M_k/(32π²)[cos²θ_R F(x₁R) + sin²θ_R F(x₂R) − cos²θ_I F(x₁I) − sin²θ_I F(x₂I)]
+  (eqs. 18–20 corrected), x_iX = m²_iX/M_k², F(x) = x ln x/(x − 1), computed cancellation-free
   (:func:`~jaxg2.models.scotogenic_u1d_spectrum.loop_factor`).
-* Δa_μ through the generic library :mod:`jaxg2.loops`:
-  Z′: ``g2_neutral_vector(m_μ, m_μ, m_Z′, eε, 0)`` (= eq. 24 exactly);
-  h₂: ``g2_neutral_scalar(m_μ, m_μ, m_h2, (m_μ/v) sin θ, 0)``;
-  η⁺N: ``g2_charged_scalar(m_μ, M_k, m_η1, −y_μk/2, −y_μk/2)`` summed over k
-  (= −Σ_k |y_μk|² m_μ²/(16π² m_η²) F₂(M_k²/m_η²), Ma–Raidal, for m_μ ≪ m_η).
-* LFV ℓ_i → ℓ_j γ from the same η⁺–N loop: ``dipole_charged_scalar`` summed over k,
-  ``br_mu_e_gamma`` etc.
-* Z′ decays: only through ε to e⁺e⁻ and μ⁺μ⁻,
-  Γ(Z′→ℓℓ) = α ε² m_Z′ (1 + 2r) √(1 − 4r)/3, r = m_ℓ²/m_Z′² (hadrons neglected: the
-  BRs are exact below 2m_π).  Dark channels (N N, η η) are closed whenever
-  m_Z′ < 2 min(M_N1, m_DM); the visible dark-photon limits (NA48/2 2015, BaBar 2014,
-  KLOE 2018, ε vs m_Z′) apply to ``eps_visible`` = |ε| when they are closed and are
-  switched off (``eps_visible`` = 0) otherwise.
+* Δa_μ (and Δa_e, section ``lepton_g2``) through the generic library :mod:`jaxg2.loops`:
+  Z′: ``g2_neutral_vector(m, m, m_Z′, eε, 0)`` (= eq. 24 exactly);
+  h₂: ``g2_neutral_scalar(m, m, m_h2, (m/v) sin θ, 0)``;
+  η⁺N: ``g2_charged_scalar(m, M_n, m_η1, −coup/2, −coup/2)`` summed over the states n
+  (= −Σ_n |coup_μn|² m_μ²/(16π² m_η²) F₂(M_n²/m_η²), Ma–Raidal, for m_μ ≪ m_η).
+* LFV: the η⁻ N dipoles (``dipole_charged_scalar`` summed over n, :func:`lepton_dipoles`)
+  are passed as the ``lepton_dipole`` section; the constraints library computes
+  ``lfv_br_mu_e_gamma`` … ``lfv_br_mu_3e`` and applies MEG II, Belle, BaBar, SINDRUM.
+* Validity: outside |y| ≤ √(4π) the Yukawa-driven observables (Δa_μ, Δa_e, the lfv_br_*)
+  are flagged invalid (``jaxg2 show``), and so is any lfv_br_* above 1.
+* Z′ decays: Γ(Z′→ℓℓ) = α ε² m_Z′ (1 + 2r) √(1 − 4r)/3, r = m_ℓ²/m_Z′² (hadrons neglected:
+  exact below 2m_π), plus Γ(Z′ → dark) (:func:`zprime_dark_width`: N N through the
+  axial current of the Majorana states, η η*, φ φ* with |Q_D| = 1), passed as
+  ``invisible_width`` in the ``light_vector`` section, so the library splits visible and
+  invisible limits by branching fractions.  ``eps_visible`` (|ε| when no dark channel is
+  open, else 0) is kept for the paper-set visible limits (not default).
+* Dark matter (the lightest η₁–φ neutral state, U(1)_D charge 1, and Y = ½): the Z and Z′
+  currents connect η_R with η_I only, so scattering on xenon is inelastic and closed if
+  δ = m_ηR − m_ηI > μ_Xe v_max²/2 (:func:`dm_splitting_min`, v_max = v_esc + |v_⊙| +
+  v_orb of the standard halo, arXiv:2105.00599): ``dm_splitting_ratio`` = δ/δ_min ≥ 1
+  (constraint ``dm_splitting``; 371 keV for 500 GeV, 401 keV for 800 GeV).  Where it fails
+  the elastic rate is the per-nucleon σ of Z exchange, G_F² μ_n²/(2π)[N − (1 − 4s²)Z]²/A²,
+  plus Z′ exchange in the contact limit (``dd_sigma_n_z``, ``dd_sigma_n_zprime``,
+  ``dd_sigma_n_elastic``; LZ 2024 curve, constraint ``lz2024_si_elastic``, not default:
+  redundant with ``dm_splitting``).  XENONnT: no digitised curve at hand (registry gap
+  entry ``xenonnt_dm_si_gap``).  LEP and Z-width limits on the η states: the
+  ``scalar_doublets`` section.
 
 Paper discrepancies (derived here, not copied)
 -----------------------------------------------
 1. Eq. (15), M_N1,2 = ½[y_ΨL v_χ + y_ΨR v_χ ∓ √(M_Ψ² − 4 y_ΨL y_ΨR v_χ²)], is not the
    spectrum of eq. (4): the eigenvalues of [[a, M],[M, b]] are ½[a + b ∓ √((a − b)² + 4M²)]
-   (physical masses are their moduli).  We Takagi-factorise the matrix instead.
+   (physical masses are their moduli).  We diagonalise the matrix instead.
 2. Eq. (19) prefactor: 1/(32π²), not 1/(16π²) (factor 2; each of ξ_R, ξ_I couples
    with y/√2; the same factor-2 slip as Ma 2006, cf. Merle & Platscher, PRD 92 (2015)
    095002).  Under eq. (20) x_i = m_i²/M_N2² must read x_i = m_i²/M_Nk² (one per k).
@@ -59,17 +90,23 @@ Paper discrepancies (derived here, not copied)
 6. Eq. (9) lacks a factor v in the numerator (not dimensionless).
 7. Neutrino-mass claim (Table II): with the printed parameters the η₁–φ mixing is
    θ ~ λ v v_χ/(m_φ² − m_η1²) ~ 1e-7 and the φ_R–φ_I splitting 2μ₁v_χ ~ 1e-8 GeV², so
-   |Λ_k| ≈ 1.3e-27 GeV (BP1) and 9.3e-27 GeV (BP2): O(1) Yukawas give m_ν ~ 1e-18 eV,
-   not the atmospheric 0.05 eV, and the Casas–Ibarra Yukawas needed for the
-   oscillation data are |y| ~ 1e8 (non-perturbative).  The CP-even/odd splitting of
-   the dark-matter η is then ~6e-16 eV (BP1), far below the keV the paper requires
-   against Z-mediated direct detection.  Neither claim holds for the Table II points.
-8. Table I charges make the Dirac mass M_Ψ Ψ̄_L Ψ_R carry U(1)_D charge −2, so eq. (4)
-   needs a χ insertion for gauge invariance; and as printed only η₁ (coupled to Ψ_R)
-   mixes with φ, which would make M_ν rank 1.  We follow the paper's effective use of
-   a general 3×2 y (rank 2, lightest neutrino massless).
+   |Λ_k| ≈ 1.3e-27 GeV (BP1) and 9.3e-27 GeV (BP2) per N_k, and the Lagrangian's
+   Ψ_R-only coupling suppresses the sum further (pseudo-Dirac, Λ_eff ≈ 5.3e-34 GeV and
+   1.1e-32 GeV, i.e. ×4e-7 and ×1.2e-6): O(1) Yukawas give m_ν ~ 1e-25 eV, not the
+   atmospheric 0.05 eV, and the Yukawas needed are |y| ~ 2e11 (BP1), 5e10 (BP2).  The
+   CP-even/odd splitting of the dark-matter η is ~6e-16 eV (BP1), and even the paper's
+   requirement "above O(keV)" is too weak: the kinematics on xenon needs δ > 371 keV
+   (500 GeV DM) and 401 keV (800 GeV).  Neither claim holds for the Table II points.
+8. Table I charges make the Dirac mass M_Ψ Ψ̄_L Ψ_R carry U(1)_D charge −2 (Ψ_L and Ψ_R^c
+   are two left-handed fields of charge +1), so eq. (4) needs a χ insertion for gauge
+   invariance; the y₂ term L̄ η̃₂ Ψ_L^c carries charge −2; and only η₁ (coupled to Ψ_R)
+   mixes with φ, so M_ν has rank 1 (one massive neutrino).  The default here is the
+   minimal extension with two copies of Ψ (``yukawa="two_psi"``); the paper's general 3×2
+   y is kept as the named generalisation ``yukawa="free"``.
 9. BP Z′ masses with eq. (6): 26 MeV (BP1), 139 MeV (BP2); the paper's "≈ 100 MeV"
    matches BP2 only with ⟨χ⟩ = v_χ/√2 (98 MeV).  We follow eq. (6) as printed.
+10. Direct detection through Z/Z′ exchange is not discussed beyond the splitting; the
+    Z′ → N N, η η* width is not discussed (it is closed at the benchmarks, m_Z′ ≪ M_N).
 
 Table II does not give M_Ψ, y_ΨL, y_ΨR: the benchmarks use M_Ψ = m_η1 (section IV:
 m_Ni = m_η1) and y_ΨL = y_ΨR = 0.1; R = R(z = 0) (the paper's "R = 1").
@@ -220,7 +257,7 @@ def _dd_couplings(g_d, eps, m_zp):
 
     Z: η₁ is a Y = ½ doublet, its neutral member couples as (g/2c_W)(iη*∂η + h.c.)Z and
     the nucleons through the vector charges (g/c_W)(T₃/2 − Q s_W²) (u: ¼ − ⅔s², d: −¼ + ⅓s²),
-    so f_n^Z = −G_F/√2 ... written as −g²/(8c_W² m_Z²) = −G_F/√2, f_p^Z = (G_F/√2)(1 − 4s_W²).
+    so f_n^Z = −g²/(8c_W² m_Z²) = −G_F/√2 and f_p^Z = (G_F/√2)(1 − 4s_W²) (s_W² in MS-bar).
     Z′: DM charge |Q_D| = 1 (g_D), proton ε e: f_p^Z′ = g_D ε e/m_Z′² (contact limit, valid
     for m_Z′ ≫ q ~ 50–100 MeV only: it overestimates a light-Z′ rate), f_n^Z′ = 0."""
     gf = constants.G_FERMI / math.sqrt(2.0)
@@ -348,9 +385,9 @@ def make_observables(ordering: str = "normal", yukawa: str = "two_psi"):
 
         split = jnp.abs(spec["delta_m_lo"])
         split_min = dm_splitting_min(m_dm)
-        (fzp_p, fzp_n), (fzpp_p, fzpp_n) = _dd_couplings(g_d, eps, m_zp)
-        sig_z = dd_sigma_nucleon(m_dm, fzp_p, fzp_n)
-        sig_zp = dd_sigma_nucleon(m_dm, fzpp_p, fzpp_n)
+        f_z, f_zp = _dd_couplings(g_d, eps, m_zp)
+        sig_z = dd_sigma_nucleon(m_dm, *f_z)
+        sig_zp = dd_sigma_nucleon(m_dm, *f_zp)
         elastic = split < split_min
         abs_y = jnp.abs(ls["y"])
         lam_max = jnp.max(jnp.abs(lam), axis=-1)
