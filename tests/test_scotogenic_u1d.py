@@ -161,11 +161,14 @@ def test_h2_contribution_generic_equals_eq23_second_form_not_first():
     np.testing.assert_allclose(float(first) / gen, 2.0, rtol=1e-8)  # the paper's first form is 2× too large
 
 
-def test_eta_n_contribution_is_ma_raidal(obs_fn):
+def test_eta_n_contribution_is_ma_raidal():
+    """The 'free' generalisation (both N_k with a free 3×2 y): Δa_μ(η,N) and, through the
+    constraints library's lepton_dipole section, BR(μ → eγ) against the heavy-η formulae."""
+    free = sc.make_model(yukawa="free")
     point = dict(MODEL.benchmark("BP1"))
     point.update(mu1=jnp.float64(2e3), v_chi=jnp.float64(0.5), m_eta1=jnp.float64(150.0),
                  m_phi=jnp.float64(300.0), m_psi=jnp.float64(120.0), z_im=jnp.float64(0.4))
-    o = obs_fn(point)
+    o = jax.jit(free.observables)(point)
     lam = jnp.array([o["lambda_1"], o["lambda_2"]])
     y, _ = sc.yukawas(point, lam)
     m_n = [float(o["m_n1"]), float(o["m_n2"])]
@@ -178,7 +181,7 @@ def test_eta_n_contribution_is_ma_raidal(obs_fn):
     # μ → eγ: heavy-η limit BR = 3α/(64π G_F² m_η⁴) |Σ_k y_μk* y_ek F₂|² (Toma–Vicente form)
     amp = sum(np.conj(complex(y[1, k])) * complex(y[0, k]) * float(F2(mp.mpf(m_n[k] / 150.0) ** 2)) for k in range(2))
     br_ref = 3 * constants.ALPHA_EM / (64 * math.pi * constants.G_FERMI**2 * 150.0**4) * abs(amp) ** 2
-    np.testing.assert_allclose(float(o["br_mu_e_gamma"]), br_ref, rtol=1e-4)
+    np.testing.assert_allclose(float(o["lfv_br_mu_e_gamma"]), br_ref, rtol=1e-4)
 
 
 def test_casas_ibarra_yukawas_reproduce_oscillation_data(obs_fn):
@@ -214,14 +217,21 @@ def test_table_ii_benchmarks(bp_obs):
     assert abs(o2["delta_a_mu_zprime"] - d21.value) > 3 * d21.sigma
     # h₂ is negligible (paper: "negligibly small")
     assert o1["delta_a_mu_h2"] < 1e-18 and o2["delta_a_mu_h2"] < 1e-17
-    # Neutrino-mass claim FAILS: O(1) Yukawas give m_ν ~ 1e-18 eV, not the atmospheric 0.05 eV;
-    # Casas–Ibarra then needs |y| ~ 1e8, and the η⁺N loop and μ → eγ explode.
-    np.testing.assert_allclose(o1["m_nu_unit_yukawa"], 1.3227e-18, rtol=1e-3)
-    np.testing.assert_allclose(o2["m_nu_unit_yukawa"], 9.2937e-18, rtol=1e-3)
-    assert o1["y_max"] > 1e7 and o2["y_max"] > 1e7
-    assert o1["br_mu_e_gamma"] > 1.0
-    # the CP-even/odd DM splitting is ~1e-24 GeV, not > O(keV)
+    # Neutrino-mass claim FAILS: already each N_k's loop gives m_ν ~ 1e-18 eV for y = 1, not the
+    # atmospheric 0.05 eV; with the Lagrangian's Ψ_R-only coupling the pseudo-Dirac sum
+    # Σ_k V_Rk² Λ_k is smaller still (1e-25 eV, 1e-23 eV), Casas–Ibarra needs |y| ~ 1e10–1e11
+    # and the η⁺N loop and μ → eγ explode (reported as invalid, never as numbers).
+    np.testing.assert_allclose(o1["lambda_1"] / nu.EV, 1.3227e-18, rtol=1e-3)
+    np.testing.assert_allclose(o2["lambda_1"] / nu.EV, 9.2937e-18, rtol=1e-3)
+    assert o1["m_nu_unit_yukawa"] < 1e-6 * o1["lambda_1"] / nu.EV
+    assert o1["y_max"] > 1e10 and o2["y_max"] > 1e10
+    assert o1["lfv_br_mu_e_gamma"] > 1.0
+    from jaxg2.models.base import invalid_observables
+    flagged = invalid_observables(MODEL, {k: jnp.asarray(v) for k, v in o1.items()}, MODEL.benchmark("BP1"))
+    assert {"lfv_br_mu_e_gamma", "lfv_br_tau_mu_gamma", "delta_a_mu"} <= set(flagged)
+    # the CP-even/odd DM splitting is ~1e-24 GeV, ~20 orders below the kinematic minimum
     assert o1["delta_m_eta"] < 1e-20 and o2["delta_m_eta"] < 1e-20
+    assert o1["dm_splitting_ratio"] < 1e-18
     # visible dark-photon searches: BP1 (26 MeV, ε = 1.6e-3) is excluded by NA48/2, BP2 by BaBar 2014
     assert o1["br_zprime_ee"] == 1.0
     for bp, name in (("BP1", "na48_2015_visible"), ("BP2", "babar2014_visible")):
@@ -250,8 +260,11 @@ def test_model_jit_vmap_grad(obs_fn, bp_obs):
     batch = {k: jnp.stack([p[k] for p in pts]) for k in pts[0]}
     ob = jax.jit(jax.vmap(MODEL.observables))(batch)
     for i, bp in enumerate(("BP1", "BP2")):
-        for k in ("delta_a_mu_zprime", "lambda_1", "y_max", "br_mu_e_gamma", "delta_m_eta"):
-            np.testing.assert_allclose(float(ob[k][i]), bp_obs[bp][k], rtol=1e-12)
+        for k in ("delta_a_mu_zprime", "lambda_1", "y_max", "lfv_br_mu_e_gamma", "delta_m_eta"):
+            # Λ_eff is a pseudo-Dirac difference (rounding ε·M_Ψ/(y_Ψ v_χ) ≈ 5e-11 at BP1), and
+            # y ∝ Λ_eff^(−1/2), BR ∝ y⁴: batched and single evaluations agree to that precision
+            rtol = 1e-9 if k in ("y_max", "lfv_br_mu_e_gamma") else 1e-12
+            np.testing.assert_allclose(float(ob[k][i]), bp_obs[bp][k], rtol=rtol)
         assert ob[k].dtype == jnp.float64
     assert set(MODEL.units) == set(ob)
     # the engine's batched call: leading batch axis on some parameters, scalars for the others
@@ -261,18 +274,19 @@ def test_model_jit_vmap_grad(obs_fn, bp_obs):
     for i in range(3):
         single = {k: (v[i] if jnp.ndim(v) else v) for k, v in mixed.items()}
         oi = obs_fn(single)
-        for k in ("delta_a_mu", "y_max", "br_tau_mu_gamma", "m_n1", "eps"):
-            np.testing.assert_allclose(float(jnp.broadcast_to(om[k], (3,))[i]), float(oi[k]), rtol=1e-12)
+        for k in ("delta_a_mu", "y_max", "lfv_br_tau_mu_gamma", "m_n1", "eps"):
+            np.testing.assert_allclose(float(jnp.broadcast_to(om[k], (3,))[i]), float(oi[k]), rtol=1e-9)
 
     def scalar(th):
         o = MODEL.observables(th)
-        return jnp.log(o["delta_a_mu_zprime"]) + jnp.log(o["y_max"]) + jnp.log(o["br_mu_e_gamma"])
+        return jnp.log(o["delta_a_mu_zprime"]) + jnp.log(o["y_max"]) + jnp.log(o["lfv_br_mu_e_gamma"])
 
     vg = jax.jit(jax.value_and_grad(scalar))
     val, grad = vg(pts[0])
     assert all(np.isfinite(float(v)) for v in grad.values())
     f = lambda th: vg(th)[0]  # noqa: E731  (same compiled function, no second compilation)
-    for name, h in (("g_d", 1e-6), ("m_eta1", 1e-3), ("mu1", 1e-12), ("z_im", 1e-6)):
+    # steps large enough for the central difference to beat the ~5e-11 rounding of Λ_eff (see above)
+    for name, h in (("g_d", 1e-6), ("m_eta1", 0.1), ("mu1", 1e-10), ("z_im", 1e-6)):
         up, dn = dict(pts[0]), dict(pts[0])
         up[name] = up[name] + h
         dn[name] = dn[name] - h

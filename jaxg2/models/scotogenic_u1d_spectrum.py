@@ -23,6 +23,27 @@ Pieces
   c = λ_Hη1φχ v v_χ, s = μ₁ v_χ; eigenvalues, angles θ_R, θ_I, the splittings.
 * :func:`loop_factor` — Λ_k of eqs. (18)–(19) in the exact, cancellation-free
   Daleckii–Krein form derived below.
+* :func:`psi_r_content`, :func:`effective_loop_factor` — the Lagrangian's own structure:
+  ν couples only to Ψ_R (y₁ L̄ η̃₁ Ψ_R), so M_ν = y₁ y₁ᵀ Λ_eff with
+  Λ_eff = Σ_k V_Rk² Λ_k = [Λ(M_N)]_RR (pseudo-Dirac suppressed, derived below).
+
+Ψ_R content and the pseudo-Dirac suppression
+--------------------------------------------
+For real M_N = [[a, M], [M, b]] (a = y_ΨL v_χ, b = y_ΨR v_χ) the orthogonal
+diagonalisation has signed eigenvalues λ± = s ± r, s = (a + b)/2, d = (b − a)/2,
+r = √(d² + M²), and Ψ_R-components O_R±² = ½(1 ± d/r).  The Takagi vectors are
+V_Rk = O_Rk·(1 or i) (i for a negative eigenvalue), so V_Rk² = sign(λ_k) O_Rk² and,
+Λ(m) being odd in m (Λ ∝ m·f(m²)),
+
+    Λ_eff = Σ_k V_Rk² Λ(|λ_k|) = Σ_k O_Rk² Λ(λ_k) = [Λ(M_N)]_RR
+          = s·Λ[r + s, r − s] + (d/2r)·[Λ(r + s) + Λ(r − s)],
+
+(Λ[·,·] the divided difference).  For M ≫ a, b: Λ_eff ≈ s Λ′(M) + (d/2M) Λ(M), i.e.
+suppressed by ~ y_Ψ v_χ/M_Ψ relative to Λ(M_Ψ) (the lepton-number violating entries
+a, b; a Dirac Ψ, a = b = 0, gives no mass).  The divided difference is a difference
+quotient (relative rounding ε·r/|s|, 1e-9 at s/r = 1e-7); below |s| = 1e-6 r it is
+taken at s₀ = 1e-6 r (central difference, truncation (s₀/r)² = 1e-12).  The g-2 and
+ℓ_i → ℓ_j γ loops (no mass insertion on N) need only |V_Rk|² = O_Rk².
 
 Cancellation-free Λ_k
 ---------------------
@@ -59,6 +80,7 @@ from ..neutrino import takagi
 __all__ = [
     "Q_D_CHI", "zprime_mass", "higgs_dark_mixing", "kinetic_mixing", "neutral_fermion_masses",
     "inert_neutral_spectrum", "loop_factor", "f_xlogx", "f_xlogx_prime", "divided_difference",
+    "psi_r_content", "effective_loop_factor",
 ]
 
 Q_D_CHI = 2.0  # U(1)_D charge of χ (Table I)
@@ -221,3 +243,38 @@ def loop_factor(m_n, spec):
     pref = jnp.where(r_R * r_I > 0, 2.0 * s * c * c / (4.0 * jnp.where(r_R * r_I > 0, r_R * r_I, 1.0)), 0.0)
     delta_f11 = pref * (f11 - f12 - f21 + f22)
     return m_n / (32.0 * jnp.pi**2) * delta_f11
+
+
+# ---------------------------------------------------------------- Ψ_R content, Λ_eff
+
+
+def psi_r_content(m_psi, y_psi_l, y_psi_r, v_chi):
+    """Signed eigenvalues (λ₋, λ₊) = s ∓ r of the real M_N of eq. (4) and the Ψ_R weights
+    (O_R₋², O_R₊²) = ½(1 ∓ d/r) (module doc).  Masses are |λ|; |V_Rk|² = O_Rk²."""
+    a = jnp.asarray(y_psi_l * v_chi, dtype=jnp.float64)
+    b = jnp.asarray(y_psi_r * v_chi, dtype=jnp.float64)
+    m_psi = jnp.asarray(m_psi, dtype=jnp.float64)
+    s, d = 0.5 * (a + b), 0.5 * (b - a)
+    r = jnp.sqrt(d * d + m_psi * m_psi)
+    r_safe = jnp.where(r > 0, r, 1.0)
+    lam = jnp.stack(jnp.broadcast_arrays(s - r, s + r), axis=-1)
+    w_minus = 0.5 * (1.0 - d / r_safe)
+    w = jnp.stack(jnp.broadcast_arrays(w_minus, 1.0 - w_minus), axis=-1)
+    return lam, w, (s, d, r)
+
+
+_S_FLOOR = 1e-6  # |s| < 1e-6 r: divided difference as a central difference at s₀ = 1e-6 r
+
+
+def effective_loop_factor(m_psi, y_psi_l, y_psi_r, v_chi, spec):
+    """Λ_eff = Σ_k V_Rk² Λ_k = [Λ(M_N)]_RR [GeV] (module doc): the neutrino-mass factor of
+    y₁ L̄ η̃₁ Ψ_R, M_ν = Λ_eff y₁ y₁ᵀ.  Real for real y_Ψ, v_χ."""
+    _, _, (s, d, r) = psi_r_content(m_psi, y_psi_l, y_psi_r, v_chi)
+    small = jnp.abs(s) < _S_FLOOR * r
+    s_dd = jnp.where(small, _S_FLOOR * r, s)
+    s_dd = jnp.where(s_dd == 0.0, 1.0, s_dd)  # r = 0 (M_Ψ = a = b = 0): unphysical, finite
+    masses = jnp.stack(jnp.broadcast_arrays(r + s_dd, r - s_dd, r + s, r - s), axis=-1)
+    lam = loop_factor(masses, spec)
+    dd = (lam[..., 0] - lam[..., 1]) / (2.0 * s_dd)
+    r_safe = jnp.where(r > 0, r, 1.0)
+    return s * dd + d / (2.0 * r_safe) * (lam[..., 2] + lam[..., 3])
