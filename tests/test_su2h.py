@@ -242,10 +242,11 @@ def test_constraints_and_config_choices():
     names = {c.name for c in MODEL.constraints if c.default}
     # the model's own limits plus the constraints library's flavour-weighted moment limits
     # (the paper's |μ_ν| comparisons stay available, off by default, for su2h_2021_paper.toml)
-    assert {"tau_universality", "m_nu_tau", "z_invisible", "ew_st", "lep_ee_tautau", "charged_higgs_mass",
+    assert {"tau_universality", "m_nu_tau", "z_invisible", "ew_st", "charged_higgs_mass",
             "borexino_mu_nu", "xenonnt_mu_nu", "texono_mu_nu", "gemma_mu_nu", "red_giant_mu_nu"} <= names
     assert not names & {"borexino", "xenonnt", "texono", "red_giant", "xenon1t_signal", "xenon1t_mu_nu_band",
-                        "z_width"}   # the library's z_invisible replaces the model's own (same N_ν)
+                        "z_width", "lep_ee_tautau"}  # z_invisible replaces the own Z width (same N_ν);
+    # the LEP e⁺e⁻ → τ⁺τ⁻ entry is unverified, so it is off unless a config adds it
     for c in MODEL.constraints:
         assert c.observable in MODEL.units
         assert np.isfinite(float(c.bound(o)).real if jnp.ndim(c.bound(o)) == 0 else 1.0)

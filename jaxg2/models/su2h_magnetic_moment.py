@@ -369,8 +369,10 @@ CONSTRAINTS = (
                     "[paper set, superseded by the constraints library's z_invisible: same value]"),
     Constraint("z_threshold", "m_phi0", "lower", limit=C.M_Z / 2, default=False,
                note="kinematic form of the Z-width bound: m_phi0 >= m_Z/2"),
-    Constraint("lep_ee_tautau", "lep_lambda_eff", "lower", entry="lep2_ee_tautau_lambda_lr_minus",
-               note="t-channel phi_1^0 exchange as LR contact interaction (eta_LR = -1)"),
+    Constraint("lep_ee_tautau", "lep_lambda_eff", "lower", entry="lep2_ee_tautau_lambda_lr_minus", default=False,
+               note="t-channel phi_1^0 exchange as LR contact interaction (eta_LR = -1); off by default: the "
+                    "registry entry is UNVERIFIED and no per-energy LEP table was at hand for a recast of "
+                    "sigma and A_FB (issue 13)"),
     Constraint("charged_higgs_mass", "m_charged_min", "lower", entry="lep_charged_scalar_mass_bound"),
     Constraint("borexino", "mu_nu", "upper", entry="borexino_2017_mu_nu", absolute=True, default=False, note="[paper set, superseded by the constraints library (flavour-weighted moments)]"),
     Constraint("xenonnt", "mu_nu", "upper", entry="xenonnt_2022_mu_nu", absolute=True, default=False, note="[paper set, superseded by the constraints library (flavour-weighted moments)]"),
