@@ -348,3 +348,13 @@ def test_finite_gradients_at_singular_points():
         jac = _JAC(th)
         for k in SEVEN:
             assert np.all(np.isfinite(np.asarray(jac[k]))), k
+
+
+def test_hllhc_projection_is_an_off_by_default_mass_reach():
+    """The paper's HL-LHC line (5σ reach m_φ0 = 398 GeV, 1 ab⁻¹) is a projection: off by
+    default, and it 'excludes' (would discover) exactly the points below the quoted mass."""
+    c = MODEL.constraint("hllhc_projection")
+    assert not c.default and experiments.get(c.entry).limit == 398.0
+    below = _OBS(_point(m_phi0=300.0, m_hplus=350.0))
+    above = _OBS(_point(m_phi0=450.0, m_hplus=500.0))
+    assert not bool(c.satisfied(below)) and bool(c.satisfied(above))

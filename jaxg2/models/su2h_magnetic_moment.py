@@ -374,6 +374,8 @@ CONSTRAINTS = (
                     "registry entry is UNVERIFIED and no per-energy LEP table was at hand for a recast of "
                     "sigma and A_FB (issue 13)"),
     Constraint("charged_higgs_mass", "m_charged_min", "lower", entry="lep_charged_scalar_mass_bound"),
+    Constraint("hllhc_projection", "m_phi0", "lower", entry="hllhc_phi0_reach_projection", default=False,
+               note="PROJECTION: HL-LHC 5 sigma reach in m_phi0 (1 ab^-1), the paper's Fig. 3 dashed line"),
     Constraint("borexino", "mu_nu", "upper", entry="borexino_2017_mu_nu", absolute=True, default=False, note="[paper set, superseded by the constraints library (flavour-weighted moments)]"),
     Constraint("xenonnt", "mu_nu", "upper", entry="xenonnt_2022_mu_nu", absolute=True, default=False, note="[paper set, superseded by the constraints library (flavour-weighted moments)]"),
     Constraint("texono", "mu_nu", "upper", entry="texono_2007_mu_nu", absolute=True, default=False, note="[paper set, superseded by the constraints library (flavour-weighted moments)]"),
