@@ -28,8 +28,9 @@ This is (S′ᴴS′)₁₂ = (α_a + α_d) g and ((S′ᴴS′)₁₁ − (S′
 divided by α_a + α_d > 0: written this way there is no cancellation for nearly
 degenerate blocks (pseudo-Dirac pairs).  For an exactly degenerate block (δ = 0)
 S′ = α𝟙 + b′σ₁ and the 45° rotation (t = 1, ψ = arg x) diagonalises it.  Each
-rotation zeroes D_pq and conserves the Frobenius norm, so the off-diagonal norm
-decreases monotonically (quadratically near the end).  A fixed number of sweeps
+rotation zeroes D_pq up to rounding (the residual is kept and removed by the next
+sweep, see :func:`_apply_rotation`) and conserves the Frobenius norm, so the
+off-diagonal norm decreases monotonically (quadratically near the end).  A fixed number of sweeps
 (default 2 for n = 2, where one rotation is exact, and 12 otherwise) makes the
 loop jit/vmap-friendly; tests check convergence to machine precision for n ≤ 9,
 including exactly degenerate, pseudo-Dirac and rank-deficient matrices.  Finally
@@ -83,8 +84,10 @@ def _default_sweeps(n: int) -> int:
     return 2 if n <= 2 else 12
 
 
-def _jacobi_rotation(D, U, p: int, q: int):
-    """One Takagi–Jacobi rotation on the pair (p, q) (see module docstring)."""
+def _rotation_parameters(D, p, q):
+    """(θ, ψ, P_p, P_q) of the Takagi–Jacobi rotation of the pair (p, q) (module docstring):
+    Q's angle θ = arctan t and phase ψ = arg g, and the phases P = e^{−i arg(D_pp)/2},
+    e^{−i arg(D_qq)/2}.  ``p``, ``q`` may be traced indices."""
     a, d, b = D[p, p], D[q, q], D[p, q]
     alpha_a, alpha_d = jnp.abs(a), jnp.abs(d)
     pa = jnp.exp(-0.5j * jnp.angle(a))
@@ -100,35 +103,51 @@ def _jacobi_rotation(D, U, p: int, q: int):
     den = jnp.abs(delta) + jnp.sqrt(delta * delta + absg * absg)
     t = jnp.where(delta == 0, 1.0, jnp.sign(delta) * absg / jnp.where(den > 0, den, 1.0))
     t = jnp.where(b == 0, 0.0, t)
-    c = 1.0 / jnp.sqrt(1.0 + t * t)
-    s = t * c
-    ph = jnp.where(absg > 0, g / jnp.where(absg > 0, absg, 1.0), 1.0 + 0j)
-    # R = diag(pa, pd) @ [[c, -s ph], [s conj(ph), c]]
-    R = jnp.array([[pa * c, -pa * s * ph], [pd * s * jnp.conj(ph), pd * c]])
-    idx = jnp.array([p, q])
-    rows = R.T @ D[idx, :]
-    D = D.at[idx, :].set(rows)
-    cols = D[:, idx] @ R
-    D = D.at[:, idx].set(cols)
-    D = D.at[p, q].set(0.0).at[q, p].set(0.0)
+    psi = jnp.where(absg > 0, jnp.angle(g), 0.0)
+    return jnp.arctan(t), psi, pa, pd
+
+
+def _apply_rotation(D, U, p, q, params):
+    """D → Rᵀ D R, U → U R*, with R = diag(P_p, P_q) [[c, −s e^{iψ}], [s e^{−iψ}, c]]
+    (unitary for any θ, ψ).  The new D_pq is kept, not set to 0: for a nearly degenerate
+    block ψ carries a relative error ~ε/split (it is the phase of g ~ split × |b|), so one
+    rotation leaves a residual ~1e-6 |b| at a 1e-12 split that the next sweep removes
+    (zeroing it would drop it from the reconstruction)."""
+    theta, psi, pa, pd = params
+    c, s = jnp.cos(theta), jnp.sin(theta)
+    ph = jnp.exp(1j * psi)
+    R = jnp.stack([jnp.stack([pa * c, -pa * s * ph]), jnp.stack([pd * s * jnp.conj(ph), pd * c])])
+    idx = jnp.stack([p, q])
+    D = D.at[idx, :].set(R.T @ D[idx, :])
+    D = D.at[:, idx].set(D[:, idx] @ R)
     U = U.at[:, idx].set(U[:, idx] @ jnp.conj(R))
     return D, U
 
 
 def _takagi_forward(M, sweeps: int):
+    """Cyclic Jacobi sweeps, one rotation per loop step, in two phases: step k applies the
+    rotation whose (θ, ψ, P_p, P_q) step k − 1 computed and stored in the loop carry, then
+    computes the next pair's.  For a nearly degenerate pair θ and ψ depend on differences
+    ~1e-13 of O(1) numbers; computed inside the kernels that apply R, XLA may evaluate them
+    once per consumer with different rounding (FMA contraction), which made R non-unitary by
+    ~5e-6 at a 1e-12 split (seen with XLA's CPU fusion emitters off).  The carry is one
+    stored value, so every entry of R, D and U sees the same θ and ψ."""
     n = M.shape[-1]
     D = 0.5 * (M + M.T)
     U = jnp.eye(n, dtype=D.dtype)
     pairs = [(p, q) for p in range(n - 1) for q in range(p + 1, n)]
-
-    def sweep(_, carry):
-        D, U = carry
-        for p, q in pairs:
-            D, U = _jacobi_rotation(D, U, p, q)
-        return D, U
-
     if pairs:
-        D, U = lax.fori_loop(0, sweeps, sweep, (D, U))
+        pq = jnp.asarray(pairs * sweeps + [pairs[0]], dtype=jnp.int32)  # the last entry: padding
+
+        def step(k, carry):
+            D, U, params = carry
+            D, U = _apply_rotation(D, U, pq[k, 0], pq[k, 1], params)
+            return D, U, _rotation_parameters(D, pq[k + 1, 0], pq[k + 1, 1])
+
+        identity = (jnp.zeros(()), jnp.zeros(()), jnp.ones((), D.dtype), jnp.ones((), D.dtype))
+        # step 0 applies the identity to pairs[0] and computes pairs[0]'s rotation
+        pq = jnp.concatenate([pq[:1], pq])
+        D, U, _ = lax.fori_loop(0, len(pairs) * sweeps + 1, step, (D, U, identity))
     dvals = jnp.diagonal(D)
     m = jnp.abs(dvals)
     U = U * jnp.exp(0.5j * jnp.angle(dvals))[None, :]
