@@ -362,15 +362,16 @@ def make_observables(ordering: str = "normal", yukawa: str = "two_psi"):
         ls = lepton_sector(th, ordering, yukawa)
         spec, m_n, lam, coup, m_f, m_light = ls["spec"], ls["m_n"], ls["lam"], ls["coup"], ls["m_f"], ls["m_light"]
 
-        def g2(m_l, row):
-            zp = loops.g2_neutral_vector(m_l, m_l, m_zp, constants.E_EM * eps, 0.0)
-            h2 = loops.g2_neutral_scalar(m_l, m_l, m_h2, (m_l / v) * sin_t, 0.0)
-            c = -0.5 * coup[..., row, :]
-            eta = jnp.sum(loops.g2_charged_scalar(m_l, m_f, th["m_eta1"][..., None], c, c), axis=-1)
-            return zp, h2, eta
-
-        da_zp, da_h2, da_eta = g2(m_mu, 1)
-        da_e = sum(g2(m_e, 0))
+        # μ and e in one call per topology (lepton on a new last axis): XLA's compile time
+        # grows faster than linearly with the number of loop-function copies
+        m_l = jnp.asarray([m_mu, m_e])
+        zp = loops.g2_neutral_vector(m_l, m_l, m_zp[..., None], constants.E_EM * eps[..., None], 0.0)
+        h2 = loops.g2_neutral_scalar(m_l, m_l, m_h2[..., None], (m_l / v) * sin_t[..., None], 0.0)
+        c = -0.5 * coup[..., jnp.array([1, 0]), :]  # (…, lepton, fermion state)
+        eta = jnp.sum(loops.g2_charged_scalar(m_l[:, None], m_f[..., None, :], th["m_eta1"][..., None, None], c, c),
+                      axis=-1)
+        da_zp, da_h2, da_eta = zp[..., 0], h2[..., 0], eta[..., 0]
+        da_e = zp[..., 1] + h2[..., 1] + eta[..., 1]
 
         m_dm = jnp.sqrt(jnp.abs(jnp.minimum(spec["lo_R"], spec["lo_I"])))
         m_hi = jnp.sqrt(jnp.abs(jnp.minimum(spec["hi_R"], spec["hi_I"])))
