@@ -137,7 +137,9 @@ def _takagi_forward(M, sweeps: int):
     U = jnp.eye(n, dtype=D.dtype)
     pairs = [(p, q) for p in range(n - 1) for q in range(p + 1, n)]
     if pairs:
-        pq = jnp.asarray(pairs * sweeps + [pairs[0]], dtype=jnp.int32)  # the last entry: padding
+        # step k applies pq[k]'s rotation and computes pq[k + 1]'s: step 0 applies the
+        # identity to pairs[0]; the last entry is padding (its rotation is never applied)
+        pq = jnp.asarray([pairs[0]] + pairs * sweeps + [pairs[0]], dtype=jnp.int32)
 
         def step(k, carry):
             D, U, params = carry
@@ -145,8 +147,6 @@ def _takagi_forward(M, sweeps: int):
             return D, U, _rotation_parameters(D, pq[k + 1, 0], pq[k + 1, 1])
 
         identity = (jnp.zeros(()), jnp.zeros(()), jnp.ones((), D.dtype), jnp.ones((), D.dtype))
-        # step 0 applies the identity to pairs[0] and computes pairs[0]'s rotation
-        pq = jnp.concatenate([pq[:1], pq])
         D, U, _ = lax.fori_loop(0, len(pairs) * sweeps + 1, step, (D, U, identity))
     dvals = jnp.diagonal(D)
     m = jnp.abs(dvals)
