@@ -35,7 +35,8 @@ def test_fallback_matches_pruned(monkeypatch, missing):
         raise TypeError("dce_jaxpr() got an unexpected keyword argument")
 
     monkeypatch.setattr(problem_mod, "_dce_jaxpr", None if missing == "import" else broken)
-    q, pot2, grad2, obs2 = _evaluate(cfg)
+    # a fresh config: the traced model and its pruned forms are kept on the config
+    q, pot2, grad2, obs2 = _evaluate(config.load(toy_config(), fast=False))
     assert all(v is None for v in q._dce_cache.values())                          # the fallback ran
     assert set(obs2) == set(obs) == set(p.likelihood_keys) == {"delta_a_mu", "br_mu_e_gamma"}
     for k in obs:
@@ -43,3 +44,30 @@ def test_fallback_matches_pruned(monkeypatch, missing):
     np.testing.assert_allclose(pot2, pot, rtol=1e-12)
     for k in grad:
         np.testing.assert_allclose(grad2[k], grad[k], rtol=1e-10)
+
+
+def test_problems_of_one_config_share_one_trace():
+    """The optimiser's smooth Problem, the sampler's and the constrain step trace the
+    model once between them (per argument shape), and their values are the model's."""
+    cfg = config.load(toy_config(), fast=False)
+    calls = []
+    model_observables = cfg.model.observables
+
+    def counted(theta, **kw):
+        calls.append(1)
+        return model_observables(theta, **kw)
+
+    object.__setattr__(cfg.model, "observables", counted)  # a frozen dataclass
+    try:
+        smooth, hard = Problem(cfg, smooth=True), Problem(cfg, smooth=False)
+        u = smooth.prior_draws(jax.random.PRNGKey(5), 4)
+        jax.jit(jax.vmap(jax.grad(smooth.potential)))(u)
+        jax.jit(jax.vmap(hard.potential))(u)
+        sites = jax.jit(jax.vmap(hard.constrain))(u)
+    finally:
+        object.__setattr__(cfg.model, "observables", model_observables)
+    assert len(calls) == 1
+    theta = hard.theta({n: sites[n][2] for n in hard.free})
+    direct = model_observables(theta)
+    for k, v in direct.items():
+        np.testing.assert_allclose(np.asarray(sites[hard.obs_site[k]][2]), np.asarray(v), rtol=1e-13, atol=0)

@@ -17,20 +17,20 @@ reloads it and continues: the draws equal those of an uninterrupted run.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
-from numpyro.infer import NUTS, init_to_sample
+from numpyro.infer import NUTS
+from numpyro.infer.util import ParamInfo
 
 from . import blocks, devices
 from .blocks import Draws, ResumeError, fingerprint
 from .problem import Problem
 
-__all__ = ["NutsDraws", "ResumeError", "run_nuts", "fingerprint", "STAT_NAMES", "initial_positions"]
+__all__ = ["NutsDraws", "ResumeError", "run_nuts", "fingerprint", "STAT_NAMES", "initial_positions", "initial_points"]
 
 STAT_NAMES = ("diverging", "lp", "energy", "n_steps", "acceptance_rate", "step_size")
 NutsDraws = Draws  # the name this module used before the loop moved to ``blocks``
@@ -43,15 +43,21 @@ def _chain_method(requested: str, num_chains: int) -> tuple[str, int]:
     return "parallel", n_dev
 
 
-def initial_positions(problem: Problem, key) -> dict:
-    """Starting points of the chains (unconstrained, batched over chains).
+def initial_points(problem: Problem, key):
+    """Starting points of the chains: ``(z, potential, gradient)``, batched over chains
+    (z unconstrained; the potential and its gradient are NUTS's at z).
 
     ``init = "optimize"`` (default): ``4 × num_chains`` prior draws are each improved by
     ``init_steps`` Adam steps on the smooth posterior (:func:`jaxg2.infer.search.optimise`)
-    and the chains start from the best ones that have a finite potential.  Starting in
-    the typical set spares the warmup its most expensive part (tiny step sizes and
-    maximal trees far from the posterior, with all vectorised chains waiting for the
-    slowest).  ``init = "prior"``: plain prior draws with a finite potential.
+    and the chains start from the best ones that have a finite potential and gradient.
+    Starting in the typical set spares the warmup its most expensive part (tiny step
+    sizes and maximal trees far from the posterior, with all vectorised chains waiting
+    for the slowest).  ``init = "prior"``: plain prior draws with a finite potential.
+
+    Compile time: when the fit's likelihood is the smooth one, the optimiser already
+    evaluated −log p(x(u)) and its gradient at the final points, so the potential follows
+    by subtracting the (cheap) log-Jacobian and the model is not compiled again here;
+    otherwise one vectorised value-and-gradient of the potential is compiled.
     """
     from .search import optimise
 
@@ -59,10 +65,19 @@ def initial_positions(problem: Problem, key) -> dict:
     n = s["num_chains"]
     smooth = Problem(problem.cfg, smooth=True)
     u = smooth.prior_draws(key, 4 * n)
-    if s["init"] == "optimize":
-        u, _ = optimise(smooth, u, s["init_steps"], 0.05)
-    pot = np.asarray(jax.jit(jax.vmap(problem.potential))(u))
-    pot = np.where(np.isfinite(pot), pot, np.inf)
+    if s["init"] == "optimize" and problem.smooth:
+        u, nlp, g = optimise(smooth, u, s["init_steps"], 0.05, return_grad=True)
+        ldj, dldj = jax.jit(jax.vmap(jax.value_and_grad(problem.log_jacobian)))(u)
+        pot, grad = nlp - ldj, jax.tree.map(jnp.subtract, g, dldj)
+    else:
+        if s["init"] == "optimize":
+            u, _ = optimise(smooth, u, s["init_steps"], 0.05)
+        pot, grad = jax.jit(jax.vmap(jax.value_and_grad(problem.potential)))(u)
+    pot = np.asarray(pot)
+    finite = np.isfinite(pot)
+    for leaf in jax.tree.leaves(grad):
+        finite &= np.all(np.isfinite(np.reshape(np.asarray(leaf), (4 * n, -1))), axis=1)
+    pot = np.where(finite, pot, np.inf)
     order = np.argsort(pot, kind="stable")
     if not np.isfinite(pot[order[0]]):
         raise RuntimeError("no valid starting point: every start violates a hard constraint; "
@@ -70,7 +85,13 @@ def initial_positions(problem: Problem, key) -> dict:
     order = np.resize(order[np.isfinite(pot[order])], n)  # repeat the valid ones if too few
     if s["init"] == "prior":
         order = np.sort(order)
-    return {k: jnp.asarray(np.asarray(v)[order]) for k, v in u.items()}
+    pick = lambda tree: jax.tree.map(lambda v: jnp.asarray(np.asarray(v)[order]), tree)  # noqa: E731
+    return pick(u), jnp.asarray(pot[order]), pick(grad)
+
+
+def initial_positions(problem: Problem, key) -> dict:
+    """The chains' starting points z of :func:`initial_points` (unconstrained, batched)."""
+    return initial_points(problem, key)[0]
 
 
 def _compiled(problem: Problem, s, method: str, n_dev: int):
@@ -84,12 +105,17 @@ def _compiled(problem: Problem, s, method: str, n_dev: int):
         return cache[key]
     # record=False: the sampler computes only the observables its likelihood needs;
     # all of them are evaluated afterwards, once, on the draws.
-    kernel = NUTS(functools.partial(problem.numpyro_model, record=False), target_accept_prob=s["target_accept"],
-                  max_tree_depth=s["max_tree_depth"], dense_mass=s["dense_mass"],
-                  init_strategy=init_to_sample)
-    # jit: one compilation instead of op-by-op dispatch of the initialisation (~5x faster)
-    init_fn = jax.jit(lambda k, z0: kernel.init(k, s["num_warmup"], init_params=z0, model_args=(), model_kwargs={}))
+    # The kernel gets the potential (not the NumPyro model) and its starting points as
+    # ParamInfo (z, potential, gradient) from initial_points: with a model, NumPyro's init
+    # would trace it and compile one more value-and-gradient copy to find valid points.
+    # A dense mass matrix is the one block over all sites, sorted by name (as NumPyro
+    # builds it from a model).
     sites = problem.sites
+    kernel = NUTS(potential_fn=problem.potential, target_accept_prob=s["target_accept"],
+                  max_tree_depth=s["max_tree_depth"],
+                  dense_mass=[tuple(sorted(sites))] if s["dense_mass"] else [])
+    # jit: one compilation instead of op-by-op dispatch of the initialisation (~5x faster)
+    init_fn = jax.jit(lambda k, p0: kernel.init(k, s["num_warmup"], init_params=p0, model_args=(), model_kwargs={}))
 
     def step(st):
         return kernel.sample(st, (), {})
@@ -133,8 +159,9 @@ def run_nuts(problem: Problem, checkpoint: Path | None = None, *, resume: bool =
         blocks.check_fingerprint(checkpoint, fp)  # before compiling anything
     _, init_fn, chunk_fn, chunk = _compiled(problem, s, method, n_dev)
     keys = jax.random.split(jax.random.PRNGKey(problem.cfg.seed), s["num_chains"])[lo:hi]
-    z0 = initial_positions(problem, jax.random.fold_in(jax.random.PRNGKey(problem.cfg.seed), 1))
-    state = init_fn(keys, {k: v[lo:hi] for k, v in z0.items()})
+    z0, pe0, g0 = initial_points(problem, jax.random.fold_in(jax.random.PRNGKey(problem.cfg.seed), 1))
+    share = lambda tree: jax.tree.map(lambda v: v[lo:hi], tree)  # noqa: E731
+    state = init_fn(keys, ParamInfo(share(z0), pe0[lo:hi], share(g0)))
     z_shapes = {k: np.shape(state.z[k])[1:] for k in problem.sites}
     z, stats = blocks.empty_draws(num_chains, num_samples, z_shapes, STAT_NAMES)
     done = 0

@@ -11,7 +11,7 @@
   ``log_uniform(a, b)``   ``log10_name ~ Uniform(log10 a, log10 b)``; ``name = 10**log10_name``
   ``normal(μ, σ)``        ``name ~ Normal(μ, σ)``
   ``fixed(v)``            no site; the value enters ``theta``
-  ``derived``             ``name = model.derived[name](theta)`` (deterministic site)
+  ``derived``             ``name = model.derived[name](theta)`` (or ``[name:rule]``; deterministic site)
   ======================  ==========================================================
 
   Likelihood: ``log L = log N(obs[model.signal] | Δa_μ, σ)`` of the registry entry
@@ -49,9 +49,16 @@ try:  # JAX's jaxpr dead-code elimination: internal API (no public one in jax 0.
     from jax._src.interpreters.partial_eval import dce_jaxpr as _dce_jaxpr
 except ImportError:
     _dce_jaxpr = None
+
 from ..config import Config
 
 __all__ = ["Problem"]
+
+
+def _abstract_mesh():
+    """The current abstract mesh (hashable), or None where JAX has no such public function."""
+    get = getattr(jax.sharding, "get_abstract_mesh", None)
+    return None if get is None else get()
 
 
 class Problem:
@@ -67,6 +74,12 @@ class Problem:
         self.free = cfg.free
         self.fixed = {n: p.value for n, p in cfg.priors.items() if p.kind == "fixed"}
         self.derived = cfg.derived
+        # the traced model, its pruned observables and the jitted potentials, kept on the
+        # config: every Problem of it (the optimiser's smooth one, the sampler's, the
+        # search's hard one) shares them instead of tracing the model again
+        self._traced_models = vars(cfg).setdefault("_traced_models", {})
+        self._dce_cache = vars(cfg).setdefault("_pruned_observables", {})
+        self._potentials = vars(cfg).setdefault("_potentials", {})
         # observable key -> deterministic site name (prefixed only on a clash)
         taken = set(self.model.parameter_names) | {self.site(n) for n in self.free}
         self.obs_site = {k: (f"obs_{k}" if k in taken else k) for k in self.model.units}
@@ -109,7 +122,7 @@ class Problem:
         shape = jnp.broadcast_shapes(*(jnp.shape(v) for v in theta.values()))
         theta = {n: jnp.broadcast_to(v, shape) for n, v in theta.items()}
         for n in self.derived:
-            theta[n] = self.model.derived[n](theta)
+            theta[n] = self.model.derived[self.cfg.derived_rules.get(n, n)](theta)
         return {n: theta[n] for n in self.model.parameter_names}
 
     def log_likelihood_terms(self, obs, *, smooth=None):
@@ -128,44 +141,66 @@ class Problem:
         return tuple(sorted(set(keys)))
 
     def likelihood_observables(self, theta: Mapping[str, jnp.ndarray], keys=None) -> dict[str, jnp.ndarray]:
-        """Only the observables the likelihood needs (or ``keys``), with the rest pruned from the graph.
-
-        ``model.observables`` computes everything; tracing it once and removing the
-        equations that do not feed :attr:`likelihood_keys` (``dce_jaxpr``) makes the
-        sampler's potential — compiled into the NUTS, optimiser and init programs —
-        as small as the likelihood allows (for lmu_ltau it halves the compile time).
-        Values are identical to ``model.observables(theta)[k]``.  Without the (internal)
-        DCE pass — missing, or with another signature — the full ``model.observables``
-        is evaluated instead: same values, only a larger program.
-        """
+        """Only the observables the likelihood needs (or ``keys``), as float64, with the rest
+        pruned from the graph (see :meth:`observables`)."""
         keys = self.likelihood_keys if keys is None else tuple(keys)
+        obs = self.observables(theta, keys)
+        return {k: jnp.asarray(obs[k], dtype=jnp.float64) for k in keys}
+
+    def observables(self, theta: Mapping[str, jnp.ndarray], keys=None) -> dict[str, jnp.ndarray]:
+        """``model.observables(theta)``, restricted to ``keys`` (all when None).
+
+        The model is traced once per config and argument shapes, and the equations that do
+        not feed ``keys`` are removed (``dce_jaxpr``): the sampler's potential — compiled
+        into the NUTS, optimiser and init programs — is as small as its likelihood allows
+        (for lmu_ltau it halves the compile time), and the optimiser, the sampler and the
+        final evaluation of every observable on the draws share one trace.  Values are
+        identical to ``model.observables(theta)[k]``.  Without the (internal) DCE pass —
+        missing, or with another signature — ``model.observables`` is evaluated instead:
+        same values, only larger programs traced more often.
+        """
         names = tuple(sorted(theta))
         leaves = [jnp.asarray(theta[n]) for n in names]
-        spec = (names, tuple((v.shape, v.dtype) for v in leaves), keys)
-        cache = self.__dict__.setdefault("_dce_cache", {})
-        if spec not in cache:
-            cache[spec] = self._pruned_jaxpr(names, leaves, keys)
-        if cache[spec] is None:
+        # the trace carries the sharding context (a shard_map's manual axes): part of the key
+        spec = (names, tuple((v.shape, v.dtype) for v in leaves), _abstract_mesh())
+        if spec not in self._traced_models:
+            self._traced_models[spec] = self._traced(names, leaves)
+        traced = self._traced_models[spec]
+        pkey = (spec, None if keys is None else tuple(keys))
+        if pkey not in self._dce_cache:
+            self._dce_cache[pkey] = None if traced is None else self._pruned(traced, keys)
+        if self._dce_cache[pkey] is None:
             obs = self.model.observables(theta)
-            return {k: jnp.asarray(obs[k], dtype=jnp.float64) for k in keys}
-        jaxpr, consts = cache[spec]
-        return dict(zip(keys, jax.core.eval_jaxpr(jaxpr, consts, *leaves)))
+            return dict(obs) if keys is None else {k: obs[k] for k in keys}
+        jaxpr, consts, out_keys = self._dce_cache[pkey]
+        return dict(zip(out_keys, jax.core.eval_jaxpr(jaxpr, consts, *leaves)))
 
-    def _pruned_jaxpr(self, names, leaves, keys):
-        """(jaxpr, consts) of the observables ``keys`` with dead code removed, or None."""
+    def _traced(self, names, leaves):
+        """(closed jaxpr, output keys) of every observable of the model, or None without DCE."""
         if _dce_jaxpr is None:
             return None
+        out_keys = []
 
         def f(*xs):
             obs = self.model.observables(dict(zip(names, xs)))
-            return [jnp.asarray(obs[k], dtype=jnp.float64) for k in keys]
+            out_keys[:] = sorted(obs)
+            return [jnp.asarray(obs[k]) for k in out_keys]
 
         closed = jax.make_jaxpr(f)(*[jax.ShapeDtypeStruct(v.shape, v.dtype) for v in leaves])
+        return closed, tuple(out_keys)
+
+    @staticmethod
+    def _pruned(traced, keys):
+        """(jaxpr, consts, output keys) of the observables ``keys`` with dead code removed, or None."""
+        closed, all_keys = traced
+        used = [keys is None or k in keys for k in all_keys]
         try:
-            jaxpr, _ = _dce_jaxpr(closed.jaxpr, [True] * len(keys), instantiate=True)
+            jaxpr, _ = _dce_jaxpr(closed.jaxpr, used, instantiate=True)
         except (TypeError, ValueError):  # the internal signature or return value changed
             return None
-        return jaxpr, closed.consts
+        if len(getattr(jaxpr, "outvars", ())) != sum(used):
+            return None
+        return jaxpr, closed.consts, tuple(k for k, u in zip(all_keys, used) if u)
 
     def numpyro_model(self, overrides: Mapping[str, jnp.ndarray] | None = None, record: bool = True):
         """The NumPyro model (see module docstring).  ``record=False`` — used while
@@ -188,29 +223,42 @@ class Problem:
             for n in self.model.parameter_names:
                 if n not in self.free or self.site(n) != n or n in overrides:
                     numpyro.deterministic(n, theta[n])
-            obs = self.model.observables(theta)
+            obs = self.observables(theta)
             for k, v in obs.items():
                 numpyro.deterministic(self.obs_site[k], v)
         for k, v in self.log_likelihood_terms(obs).items():
             numpyro.factor(f"loglike_{k}", v)
 
     def potential(self, u, overrides=None):
-        """−log p(u) (posterior in unconstrained space, with Jacobians), NUTS's potential."""
-        return potential_energy(self.numpyro_model, (), {"overrides": overrides, "record": False}, u)
+        """−log p(u) (posterior in unconstrained space, with Jacobians), NUTS's potential.
 
-    def neg_log_posterior(self, u, overrides=None):
-        """−log p(x(u)): the posterior density in the *prior's own* coordinates (sites as
-        sampled, e.g. log10 m), i.e. the potential without the Jacobian of the map u → x.
-        The optimisers' objective: flat directions stay flat instead of being pulled to
-        the centre of the prior box by the Jacobian."""
-        ldj = 0.0
+        One ``jax.jit`` function per (config, smooth), shared by every Problem of the
+        config: the optimiser, the NUTS initialisation and the NUTS chunk each call it, and
+        JAX traces it (and caches its derivative and batched forms) once instead of in
+        every program — tracing a model costs seconds."""
+        if self.smooth not in self._potentials:
+            self._potentials[self.smooth] = jax.jit(
+                lambda u, ov: potential_energy(self.numpyro_model, (), {"overrides": ov, "record": False}, u))
+        return self._potentials[self.smooth](u, overrides)
+
+    def log_jacobian(self, u, overrides=None):
+        """log |det ∂x/∂u| of the map from unconstrained ``u`` to the sites x as sampled:
+        ``potential = neg_log_posterior − log_jacobian``."""
+        ldj = jnp.zeros(())
         for n in self.free:
             if overrides is not None and n in overrides:
                 continue
             site = self.site(n)
             t = biject_to(self.site_distribution(n).support)
             ldj = ldj + jnp.sum(t.log_abs_det_jacobian(u[site], t(u[site])))
-        return self.potential(u, overrides) + ldj
+        return ldj
+
+    def neg_log_posterior(self, u, overrides=None):
+        """−log p(x(u)): the posterior density in the *prior's own* coordinates (sites as
+        sampled, e.g. log10 m), i.e. the potential without the Jacobian of the map u → x.
+        The optimisers' objective: flat directions stay flat instead of being pulled to
+        the centre of the prior box by the Jacobian."""
+        return self.potential(u, overrides) + self.log_jacobian(u, overrides)
 
     def free_values(self, u) -> dict[str, jnp.ndarray]:
         """Free-parameter values (physical, e.g. m not log10 m) at unconstrained site values ``u``."""

@@ -75,14 +75,16 @@ def target_penalty(problem: Problem, u, targets) -> jnp.ndarray:
     return jnp.where(jnp.isnan(pen), jnp.inf, pen)
 
 
-def optimise(problem: Problem, u0: dict, num_steps: int, learning_rate: float, overrides=None, targets=None):
+def optimise(problem: Problem, u0: dict, num_steps: int, learning_rate: float, overrides=None, targets=None,
+             return_grad: bool = False):
     """Adam on ``problem.neg_log_posterior`` (+ :func:`target_penalty`) from the batch of
     unconstrained starts ``u0``.
 
     ``overrides`` (param → batch of values) pins parameters per batch member.
-    Returns (final u, final objective), batched like ``u0``.  The compiled optimiser is
-    kept on ``problem`` per (steps, rate, targets, batch layout), so repeated rounds and
-    scan chunks do not trace and compile it again.
+    Returns (final u, final objective), batched like ``u0``, and with ``return_grad``
+    also the objective's gradient at the final u (unmasked: non-finite entries stay).
+    The compiled optimiser is kept on ``problem`` per (steps, rate, targets, batch
+    layout), so repeated rounds and scan chunks do not trace and compile it again.
     """
     batch = next(iter(u0.values())).shape[0]
     n_dev = devices.device_count_for(batch)
@@ -91,7 +93,8 @@ def optimise(problem: Problem, u0: dict, num_steps: int, learning_rate: float, o
     cache = problem.__dict__.setdefault("_optimisers", {})
     if key not in cache:
         cache[key] = _build_optimiser(problem, num_steps, learning_rate, dict(tkey), overrides is not None, n_dev)
-    return cache[key](devices.put(u0, n_dev), devices.put(overrides, n_dev) if overrides else overrides)
+    u, val, grad = cache[key](devices.put(u0, n_dev), devices.put(overrides, n_dev) if overrides else overrides)
+    return (u, val, grad) if return_grad else (u, val)
 
 
 def _build_optimiser(problem: Problem, num_steps, learning_rate, targets, with_overrides, n_dev):
@@ -106,17 +109,23 @@ def _build_optimiser(problem: Problem, num_steps, learning_rate, targets, with_o
 
         vg = jax.value_and_grad(loss)
 
-        def body(carry, _):
-            v, st = carry
-            val, g = vg(v)
-            g = jax.tree.map(lambda x: jnp.where(jnp.isfinite(x), x, 0.0), g)
+        # num_steps + 1 evaluations; the last one only reports the objective and its
+        # gradient at the final point.  One copy of the model's value-and-gradient in the
+        # program (a separate final forward evaluation would be a second copy to compile).
+        def body(carry, i):
+            v, st, _, _ = carry
+            val, g_raw = vg(v)
+            g = jax.tree.map(lambda x: jnp.where(jnp.isfinite(x), x, 0.0), g_raw)
             upd, st = opt.update(g, st, v)
-            return (optax.apply_updates(v, upd), st), val
+            v = jax.tree.map(lambda a, b: jnp.where(i < num_steps, b, a), v, optax.apply_updates(v, upd))
+            return (v, st, val, g_raw), None
 
-        (u, _), _ = lax.scan(body, (u, opt.init(u)), None, length=num_steps)
-        return u, loss(u)
+        zero = jax.tree.map(jnp.zeros_like, u)
+        (u, _, val, grad), _ = lax.scan(body, (u, opt.init(u), jnp.zeros(()), zero), jnp.arange(num_steps + 1))
+        return u, val, grad
 
-    return devices.sharded(jax.vmap(single), n_dev, in_specs=(0, 0 if with_overrides else None), out_specs=(0, 0))
+    return devices.sharded(jax.vmap(single), n_dev, in_specs=(0, 0 if with_overrides else None),
+                           out_specs=(0, 0, 0))
 
 
 def accept_mask(problem: Problem, evaluation: dict, n_sigma: float, targets=None):
