@@ -35,7 +35,8 @@ g_prime  = { prior = "log_uniform", low = 1e-4, high = 3e-3 }  # sampled as log1
 m_zprime = { prior = "uniform", low = 1e-3, high = 0.2 }      # GeV
 m_phi    = { prior = "fixed", value = 0.1 }
 x        = { prior = "normal", loc = 0.0, scale = 1.0 }
-y        = { prior = "derived" }      # computed by model.derived["y"](other parameters)
+y        = { prior = "derived" }      # computed by model.derived["y"](other parameters);
+                                     # rule = "R" uses model.derived["y:R"] instead
 
 [constraints]
 use = ["borexino", "neff"]   # optional; default: the model's default constraints ([] = none)
@@ -176,6 +177,7 @@ class Config:
     fast: bool
     raw: Mapping[str, Any] = field(repr=False)  # the input as given (recorded in outputs)
     source: str = "<dict>"
+    derived_rules: Mapping[str, str] = field(default_factory=dict)  # name -> model.derived key, if not name
 
     @property
     def scenario_entry(self) -> str:
@@ -304,19 +306,25 @@ def _prior(model: Model, name: str, spec) -> Prior | str:
         raise ConfigError(f"{fld}.prior", f"unknown prior {kind!r}; expected one of {', '.join(PRIORS)}")
     keys = {"uniform": ("low", "high"), "log_uniform": ("low", "high"), "normal": ("loc", "scale"),
             "fixed": ("value",), "derived": ()}[kind]
+    optional = ("rule",) if kind == "derived" else ()
     for k in spec:
-        if k != "prior" and k not in keys:
-            raise ConfigError(f"{fld}.{k}", f"unknown key for a {kind} prior; expected {', '.join(keys) or 'none'}")
+        if k != "prior" and k not in keys + optional:
+            raise ConfigError(f"{fld}.{k}", f"unknown key for a {kind} prior; "
+                                            f"expected {', '.join(keys + optional) or 'none'}")
     for k in keys:
         if k not in spec:
             raise ConfigError(f"{fld}.{k}", f"missing (a {kind} prior needs {', '.join(keys)})")
     vals = {k: _number(f"{fld}.{k}", spec[k]) for k in keys}
     if kind == "derived":
-        if name not in model.derived:
+        rule = spec.get("rule")
+        if rule is not None and not isinstance(rule, str):
+            raise ConfigError(f"{fld}.rule", f"expected a string, got {_type_name(rule)}")
+        key = name if rule is None else f"{name}:{rule}"
+        if key not in model.derived:
             have = ", ".join(model.derived) or "none"
-            raise ConfigError(f"{fld}.prior", f"'derived' needs model.derived[{name!r}]; "
-                                              f"model {model.name!r} derives: {have}")
-        return "derived"
+            raise ConfigError(f"{fld}.rule" if rule is not None else f"{fld}.prior",
+                              f"'derived' needs model.derived[{key!r}]; model {model.name!r} derives: {have}")
+        return "derived" if rule is None else f"derived:{key}"
     if kind in ("uniform", "log_uniform") and not vals["low"] < vals["high"]:
         raise ConfigError(fld, f"low ({vals['low']:g}) must be < high ({vals['high']:g})")
     if kind == "log_uniform" and vals["low"] <= 0:
@@ -443,8 +451,11 @@ def load(config, *, fast: bool | None = None, output=None) -> Config:
     given = _table(raw, "parameters")
     resolved = {name: _prior(model, name, spec) for name, spec in given.items()}
     priors = {p.name: resolved.get(p.name, p.prior) for p in model.parameters}
-    derived = tuple(n for n, p in priors.items() if p == "derived")
-    priors = {n: p for n, p in priors.items() if p != "derived"}
+    derived = tuple(n for n, p in priors.items() if isinstance(p, str))
+    # a derived parameter with a rule uses model.derived["name:rule"] (e.g. y = { prior =
+    # "derived", rule = "paper_eq20" }), without one model.derived["name"]
+    derived_rules = {n: p.partition(":")[2] for n, p in priors.items() if isinstance(p, str) and ":" in p}
+    priors = {n: p for n, p in priors.items() if not isinstance(p, str)}
     if not any(p.kind != "fixed" for p in priors.values()):
         raise ConfigError("parameters", "every parameter is fixed or derived; nothing to fit")
 
@@ -521,4 +532,4 @@ def load(config, *, fast: bool | None = None, output=None) -> Config:
     return Config(model=model, model_ref=str(raw_record["fit"]["model"]), scenario=scenario,
                   output=Path(out), seed=seed, sampler=sampler, priors=priors, derived=derived,
                   constraints=names, smooth=smooth, width=width, search=search, scan=scan,
-                  fast=fast_on, raw=raw_record, source=source)
+                  fast=fast_on, raw=raw_record, source=source, derived_rules=derived_rules)

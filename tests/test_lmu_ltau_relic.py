@@ -243,3 +243,40 @@ def test_boltzmann_gradient_finite():
     """The ODE is differentiable too (diffrax RecursiveCheckpointAdjoint)."""
     g = jax.jit(jax.grad(lambda y: jnp.log(relic.omega_h2(y, 10.0, G, MZ, method="boltzmann"))))(0.1)
     assert np.isfinite(float(g)) and -4.5 < float(g) * 0.1 < -3.3
+
+
+def _sidm_paper_config(**y_spec):
+    import tomllib
+    from pathlib import Path
+
+    from jaxg2 import config
+
+    raw = tomllib.loads((Path(__file__).parents[1] / "fits" / "lmu_ltau_sidm_paper.toml").read_text())
+    raw["parameters"]["y"] = {"prior": "derived", **y_spec}
+    return config.load(raw, fast=True)
+
+
+def test_config_selects_the_papers_relic_rule_and_omega_h2_follows_y():
+    """``y = { prior = "derived", rule = "paper_eq20" }`` gives the paper's eq. 20 Yukawa; the
+    default gives the freeze-out one; ``omega_h2`` at each: Planck for the freeze-out y, and
+    Ωh² ∝ ⟨σv⟩⁻¹ ∝ y⁻⁴ below it for the paper's larger y."""
+    from jaxg2.infer import Problem
+
+    pt = {"g_prime": jnp.asarray(G), "m_zprime": jnp.asarray(MZ), "m_phi": jnp.asarray(0.02), "m_dm": jnp.asarray(8.0)}
+    p_paper, p_default = Problem(_sidm_paper_config(rule="paper_eq20")), Problem(_sidm_paper_config())
+    th_paper, th_default = p_paper.theta(pt), p_default.theta(pt)
+    assert float(th_paper["y"]) == pytest.approx(float(dark_sector.relic_yukawa(8.0, G, MZ, relic="paper_eq20")), rel=1e-12)
+    assert float(th_default["y"]) == pytest.approx(float(dark_sector.relic_yukawa(8.0, G, MZ)), rel=1e-12)
+    om_default = float(p_default.observables(th_default, ["omega_h2"])["omega_h2"])
+    om_paper = float(p_paper.observables(th_paper, ["omega_h2"])["omega_h2"])
+    assert om_default == pytest.approx(fo.OMEGA_H2_PLANCK, rel=1e-6)
+    ratio = (float(th_default["y"]) / float(th_paper["y"])) ** 4
+    assert 0.5 < om_paper / om_default < 0.8
+    assert om_paper / om_default == pytest.approx(ratio, rel=0.15)  # y⁻⁴ up to the co-annihilation/x_f shifts
+
+
+def test_unknown_relic_rule_is_a_config_error():
+    from jaxg2 import config
+
+    with pytest.raises(config.ConfigError, match=r"parameters\.y\.rule.*y:canonical.*derives: y, y:paper_eq20"):
+        _sidm_paper_config(rule="canonical")

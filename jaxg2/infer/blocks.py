@@ -79,6 +79,8 @@ def fingerprint(problem) -> str:
               "constraints": cfg.constraints, "smooth": problem.smooth, "width": cfg.width,
               "sampler": {k: v for k, v in cfg.sampler.items() if k != "chain_method"},
               "chunk": CHUNK, "registry": problem.record()["registry_version"]}
+    if cfg.derived_rules:  # only when used: earlier checkpoints keep their fingerprint
+        record["derived_rules"] = dict(cfg.derived_rules)
     return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

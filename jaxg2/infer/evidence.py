@@ -183,7 +183,8 @@ _RUNNERS: dict = {}   # problem-group fingerprint -> _Runner (reuses jaxns' comp
 def _fingerprint(problem: Problem) -> tuple:
     """What the log-likelihood depends on (the model object, priors, constraints, data)."""
     c = problem.cfg
-    return (id(c.model), c.scenario, tuple(sorted(c.priors.items())), c.derived, c.constraints)
+    return (id(c.model), c.scenario, tuple(sorted(c.priors.items())), c.derived,
+            tuple(sorted(c.derived_rules.items())), c.constraints)
 
 
 def _runner(problems, settings) -> "_Runner":

@@ -5,7 +5,10 @@ gauged U(1)_{Lμ−Lτ} model", JHEP 06 (2018) 117, arXiv:1805.00651.
 
 Parameters: ``g_prime`` (g′), ``m_zprime`` [GeV], ``m_phi`` [GeV] (U(1) Higgs, the
 SIDM mediator), ``m_dm`` [GeV] (M₁, the lighter Majorana state), ``y`` (DM Yukawa;
-``MODEL.derived["y"]`` gives the relic-density value, :func:`relic_yukawa`).
+``MODEL.derived["y"]`` gives the relic-density value, :func:`relic_yukawa`, and
+``MODEL.derived["y:paper_eq20"]`` the paper's eq. 20 matching — a config selects it with
+``y = { prior = "derived", rule = "paper_eq20" }``).  Observable ``omega_h2``: Ωh² of N₁ (+N₂)
+at the given y (p-wave freeze-out, :func:`.relic.omega_h2`).
 
 One concept per submodule:
 
@@ -40,7 +43,7 @@ import jax.numpy as jnp
 from ... import constants as C
 from ... import experiments
 from ..base import Constraint, Model, Parameter, Prior, Validity
-from . import (borexino, cosmology, dark_sector, neff_table, scalar, self_interaction, trident, white_dwarf,
+from . import (borexino, cosmology, dark_sector, neff_table, relic, scalar, self_interaction, trident, white_dwarf,
                zprime)
 from .dark_sector import relic_yukawa
 
@@ -109,6 +112,7 @@ def observables(theta, keys=None):
         "delta_m_dm": sp["delta_m"],
         "relic_sigma_v": dark_sector.sigma_v_eff(y, mdm, g, mz) / dark_sector.CM3_S_TO_GEV_M2,
         "y_relic": relic_yukawa(mdm, g, mz),
+        "omega_h2": relic.omega_h2(y, mdm, g, mz),
     }
     if keys is None or "n_eff" in keys:
         out["n_eff"] = cosmology.n_eff(g, mz, mphi)
@@ -125,6 +129,7 @@ UNITS = {
     "gamma_phi": "GeV", "tau_phi_s": "s", "borexino_rate_shift": "1", "white_dwarf_ratio": "1",
     "trident_ratio": "1", "babar_g_prime": "1", "m_phi_over_m_zprime": "1", "v_phi": "GeV",
     "m_n": "GeV", "m_dm2": "GeV", "delta_m_dm": "GeV", "relic_sigma_v": "cm^3/s", "y_relic": "1",
+    "omega_h2": "1",
     "n_eff": "1", "sigma_t_over_m_dwarf": "cm^2/g", "sigma_t_over_m_milky_way": "cm^2/g",
     "sigma_t_over_m_cluster": "cm^2/g",
 }
@@ -195,8 +200,16 @@ def couplings(theta, obs):
 
 
 def _derived_y(theta):
-    """y fixed by the relic density (eqs. 20–21) at the other parameters."""
+    """y fixed by the relic density at the other parameters: Ωh² = Planck from the p-wave
+    freeze-out of :mod:`.relic` (``y = { prior = "derived" }``)."""
     return relic_yukawa(_f64(theta, "m_dm"), _f64(theta, "g_prime"), _f64(theta, "m_zprime"))
+
+
+def _derived_y_paper_eq20(theta):
+    """y from the paper's own matching, eqs. (20)–(21) as printed (``relic="paper_eq20"`` of
+    :func:`.dark_sector.relic_yukawa`; reproduces its Fig. 3): ``y = { prior = "derived",
+    rule = "paper_eq20" }``."""
+    return relic_yukawa(_f64(theta, "m_dm"), _f64(theta, "g_prime"), _f64(theta, "m_zprime"), relic="paper_eq20")
 
 
 MODEL = Model(
@@ -209,7 +222,7 @@ MODEL = Model(
     constraints=CONSTRAINTS,
     benchmarks=BENCHMARKS,
     signal="delta_a_mu",
-    derived={"y": _derived_y},
+    derived={"y": _derived_y, "y:paper_eq20": _derived_y_paper_eq20},
     couplings=couplings,
     coupling_sections=("light_vector", "lepton_g2", "radiation"),
     validity=(Validity(("trident_ratio",), lambda obs, th: th["m_zprime"] >= trident.CONTACT_VALID_MIN_MASS,
