@@ -144,3 +144,25 @@ def test_spectrum_in_the_box(box):
     assert rows["high corner"][0]["y_nu_max"] > 0.8
     # the H_D^± loop is negative and ∝ |y_νμ|²: at |Im z12| = 4 it is −3e-9, beyond either g-2 band
     assert rows["high corner"][0]["delta_a_mu_hd_charged"] < -2e-9
+
+
+def test_shipped_box_has_meg2_allowed_points():
+    """The shipped 2021/2025 box (v_φ, μ 10× the paper-set values, |Im z12| ≤ 1) is not
+    empty under today's defaults: at real R and m_ν1 = 0 every default constraint holds
+    (MEG II included, BR ≪ limit since BR ∝ |y_ν|⁴ ~ 1e-4 of the old box), while MEG II still
+    cuts inside the box (Im z12 = 1; Im z12 = 0.5 with m_ν1 = 0.01 eV).  Δa_μ is then the
+    Z_D's: the H_D^± loop is < 1e-12 in size."""
+    problem = Problem(config.load(PATHS["2021"], fast=True))
+    pts = [(1e-4, 1e-2, 0.0, 0.0), (1e-4, 1e-2, 1.0, 0.0), (1e-4, 1e-2, 0.5, 0.01)]
+    values = {k: jnp.asarray([p[i] for p in pts]) for i, k in enumerate(("eps", "g_d", "r12_im", "m_nu_lightest"))}
+    obs = jax.jit(jax.vmap(problem.observables))(problem.theta(values))
+    terms = problem.log_likelihood_terms(obs, smooth=False)
+    limit = experiments.get("meg2_2025_mu_e_gamma").limit
+    assert float(obs["lfv_br_mu_e_gamma"][0]) < 0.5 * limit
+    for c in problem.constraints:  # limits 0, measurements (Borexino, a_e, S/T) finite
+        assert math.isfinite(float(terms[c.name][0])), c.name
+    assert float(terms["meg2_mu_e_gamma"][0]) == 0.0
+    for i in (1, 2):
+        assert float(obs["lfv_br_mu_e_gamma"][i]) > limit and float(terms["meg2_mu_e_gamma"][i]) == -math.inf
+    assert abs(float(obs["delta_a_mu_hd_charged"][0])) < 1e-12
+    assert float(obs["delta_a_mu_zd"][0]) == pytest.approx(float(obs["delta_a_mu"][0]), rel=0.1)

@@ -242,3 +242,28 @@ def test_paper_eq22_differs_by_the_documented_factors():
         expect = 2.0 * loop_ratio * np.imag(D[i, j]) / D[i, j] * ours[i, j]
         assert abs(np.imag(expect)) < 1e-12 * abs(expect)
         assert paper[i, j] == pytest.approx(np.real(expect), rel=1e-10)
+
+
+def test_gauge_consistent_doublet_box_of_the_posterior_fit():
+    """fits/dark_tmm_posterior.toml derives m_D = M_E (one Dirac mass per vector-like doublet):
+    the Majorana m only splits N, so the Z width keeps N_ν = 3 and T vanishes like m²
+    (T is even in m and zero for the custodial-symmetric degenerate doublet), while the
+    paper's spectrum (m_D = 0, a light N) has T ≫ 1."""
+    from jaxg2 import config
+    from jaxg2.infer import Problem
+
+    p = Problem(config.load(FITS / "dark_tmm_posterior.toml", fast=True))
+    assert "m_dirac" in p.derived
+    v = {k: x[0] for k, x in p.free_values(p.prior_draws(jax.random.PRNGKey(0), 1)).items()}
+    t = {}
+    for m in (0.1, 1.0):
+        th = p.theta({**v, "m_maj": jnp.asarray(m)})
+        assert float(th["m_dirac"]) == float(th["M_E"])
+        o = p.observables(th, ["t_parameter", "ew_n_nu"])
+        assert float(o["ew_n_nu"]) == pytest.approx(3.0, abs=1e-12)
+        t[m] = float(o["t_parameter"])
+    assert 0 < t[1.0] < 1e-3
+    assert t[1.0] / t[0.1] == pytest.approx(100.0, rel=1e-3)
+    paper = p.theta({**v, "m_maj": jnp.asarray(0.1)})
+    paper["m_dirac"] = jnp.asarray(0.0)
+    assert float(p.observables(paper, ["t_parameter"])["t_parameter"]) > 1.0

@@ -358,3 +358,32 @@ def test_hllhc_projection_is_an_off_by_default_mass_reach():
     below = _OBS(_point(m_phi0=300.0, m_hplus=350.0))
     above = _OBS(_point(m_phi0=450.0, m_hplus=500.0))
     assert not bool(c.satisfied(below)) and bool(c.satisfied(above))
+
+
+def test_fit_2021_box_reaches_the_band_where_the_fig3_slice_cannot():
+    """fits/su2h_2021.toml frees every coupling and mass: a point of its box found by
+    ``jaxg2 search`` (2026-11-30; near-degenerate charged states, small T) satisfies every
+    default constraint in hard form with Δa_μ within 1σ of 2021, while on the paper's
+    Fig. 3 slice (su2h_2021_paper.toml's spectrum) the electroweak fit (T ≈ 4) excludes it."""
+    from pathlib import Path
+
+    from jaxg2 import config
+    from jaxg2.infer import Problem
+
+    fits = Path(__file__).parents[1] / "fits"
+    p = Problem(config.load(fits / "su2h_2021.toml", fast=True), smooth=False)
+    assert p.cfg.free == ("f", "f_prime", "h3", "sin_alpha", "m_phi0", "m_hplus", "m_Hplus")
+    pt = {"f": 0.00675869577497108, "f_prime": 2.6709529419052105, "h3": 0.0001518238873554038,
+          "sin_alpha": 0.0924190484962449, "m_phi0": 254.18436430899996, "m_hplus": 281.89405967905157,
+          "m_Hplus": 280.62950974816056}
+    obs = p.observables(p.theta({k: jnp.asarray(v) for k, v in pt.items()}))
+    terms = p.log_likelihood_terms(obs)
+    assert all(math.isfinite(float(v)) for v in terms.values())
+    e = experiments.get("delta_a_mu_2021")
+    assert abs(float(obs["delta_a_mu"]) - e.value) < e.sigma
+    assert abs(float(obs["t_parameter"])) < 0.05
+    slice_ = Problem(config.load(fits / "su2h_2021_paper.toml", fast=True), smooth=False)
+    th = slice_.theta({"f_prime": jnp.asarray(1.0), "m_phi0": jnp.asarray(250.0)})
+    t_slice = float(p.observables(th, ["t_parameter"])["t_parameter"])
+    assert t_slice > 3.0
+    assert float(p.log_likelihood_terms(p.observables(th))["ew_st"]) == -math.inf
