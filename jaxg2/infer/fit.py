@@ -13,8 +13,10 @@ Output directory (``fit.output``, or ``output=``):
                       ``registry`` (entries used + ``experiments.registry_version()``),
                       ``versions`` (packages), ``seed``, ``kernel``, ``chain_method``,
                       ``n_devices``, ``compile_seconds`` and ``sampling_seconds``
-                      (time spent compiling, and the rest of the sampler's wall time,
-                      in this call; a resumed run counts only its own part).
+                      (time spent tracing and compiling — the sampler's programs and
+                      the one that evaluates every observable on the draws — and the
+                      rest of the sampler's wall time, in this call; a resumed run
+                      counts only its own part).
 ``summary.csv/.txt``  mean, sd, 94% HDI, MCSE, ESS bulk/tail, R-hat (and unit); the .csv in
                       the natural units, the .txt (and the printed table) in display units
                       (Δa in 10⁻¹¹, ν moments in 10⁻¹¹ μ_B: :mod:`jaxg2.display`)
@@ -99,10 +101,10 @@ def _constrained(problem: Problem, z: dict) -> dict:
             for k in parts[0]}
 
 
-def _inference_data(problem: Problem, draws, attrs: dict):
+def _inference_data(problem: Problem, draws, attrs: dict, values=None):
     import arviz as az
 
-    values = _constrained(problem, draws.z)
+    values = _constrained(problem, draws.z) if values is None else values
     values = {k: v for k, v in values.items() if not k.startswith("loglike_")}
     idata = az.from_dict(posterior=values, sample_stats=dict(draws.stats), posterior_attrs=attrs)
     for name in idata.posterior.data_vars:
@@ -357,4 +359,7 @@ def _run_sampler(problem, cfg, out, ck_name, n_proc, chains, resume, progress, m
         draws = _gather_draws(draws, cfg.sampler["num_chains"])
     if not draws.complete:
         return None
-    return _inference_data(problem, draws, _attrs(problem, draws, n_proc, t_compile, t_sample))
+    with compilation.CompileClock() as clock:  # the observables' program counts as compile time too
+        values = _constrained(problem, draws.z)
+    return _inference_data(problem, draws, _attrs(problem, draws, n_proc, t_compile + clock.seconds, t_sample),
+                           values=values)
