@@ -63,7 +63,8 @@ def initial_points(problem: Problem, key):
 
     s = problem.cfg.sampler
     n = s["num_chains"]
-    smooth = Problem(problem.cfg, smooth=True)
+    # the problem itself when its likelihood is the smooth one (its compiled optimiser is reused)
+    smooth = problem if problem.smooth else Problem(problem.cfg, smooth=True)
     u = smooth.prior_draws(key, 4 * n)
     if s["init"] == "optimize" and problem.smooth:
         u, nlp, g = optimise(smooth, u, s["init_steps"], 0.05, return_grad=True)
