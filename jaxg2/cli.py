@@ -172,16 +172,14 @@ def point_report(m, theta) -> tuple[dict, dict]:
     """Every observable of model ``m`` at one point, and each computable constraint's
     ``(value, bound, satisfied)``, as NumPy arrays, from ONE compiled call through the
     persistent compilation cache (:mod:`jaxg2.compilation`): the program's shape does not
-    depend on the point, so after the first ``show`` of a model every point loads it
-    instead of compiling (op-by-op evaluation compiles hundreds of small programs, and
+    depend on the point, so after the first ``show`` of a model every point loads its
+    traced form (:func:`jaxg2.compilation.exported_call`) and its compiled code instead
+    of tracing and compiling it (op-by-op evaluation compiles hundreds of small programs, and
     ``jax.disable_jit`` was no faster: measured 48 s and 43 s against 31 s compiled, for
     scotogenic_u1d on a loaded 2-core machine)."""
-    import jax
     import numpy as np
 
     from . import compilation
-
-    compilation.enable_cache()
 
     def evaluate(th):
         obs = m.observables(th)
@@ -189,7 +187,7 @@ def point_report(m, theta) -> tuple[dict, dict]:
                 if c.observable in obs and (c.mass is None or c.mass in obs)}
         return obs, cons
 
-    obs, cons = jax.jit(evaluate)(theta)
+    obs, cons = compilation.exported_call(f"show-{m.name}", evaluate, (theta,), defined_by=m.observables)
     return ({k: np.asarray(v) for k, v in obs.items()},
             {k: tuple(np.asarray(x) for x in v) for k, v in cons.items()})
 

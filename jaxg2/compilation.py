@@ -15,6 +15,13 @@ never at ``import jaxg2``.  Where:
 Programs that compile in at least :data:`MIN_COMPILE_SECONDS` are stored, whatever
 their size.  JAX stores no program that contains a host callback.
 
+**Traced programs.**  :func:`exported_call` keeps a program's traced and lowered form
+(:mod:`jax.export`, serialised) next to the compilation cache, so a new process that
+evaluates the same program skips tracing it (seconds for a big model: ``jaxg2 show``)
+and then loads the compiled code from the cache.  The key holds the jax and jaxlib
+versions, the backend, the argument shapes and the content of every file of the jaxg2
+package; anything defined outside the package is traced each time.
+
 **Compile time.**  :class:`CompileClock` adds up the wall-clock time JAX spends
 tracing, lowering and compiling (or loading from the cache) inside a ``with`` block,
 from the public :mod:`jax.monitoring` time-span events; nested spans (a jit traced
@@ -23,17 +30,19 @@ inside another) count once.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import jax
 
-__all__ = ["enable_cache", "cache_dir", "CompileClock", "MIN_COMPILE_SECONDS"]
+__all__ = ["enable_cache", "cache_dir", "exported_call", "CompileClock", "MIN_COMPILE_SECONDS"]
 
 MIN_COMPILE_SECONDS = 0.5
 _COMPILE_EVENTS = ("/jax/core/compile/jaxpr_trace_duration", "/jax/core/compile/jaxpr_to_mlir_module_duration",
                    "/jax/core/compile/backend_compile_duration")
-_state = {"done": False, "dir": None}
+_state = {"done": False, "dir": None, "package_digest": None}
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def cache_dir() -> Path | None:
@@ -64,6 +73,71 @@ def enable_cache() -> Path | None:
         jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
         _state["dir"] = path
     return _state["dir"]
+
+
+def _package_digest() -> str:
+    """sha256 of the jaxg2 package: every file's relative path and bytes (no caches)."""
+    if _state["package_digest"] is None:
+        h = hashlib.sha256()
+        for f in sorted(_PACKAGE.rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts:
+                h.update(str(f.relative_to(_PACKAGE)).encode() + b"\0" + f.read_bytes() + b"\0")
+        _state["package_digest"] = h.hexdigest()
+    return _state["package_digest"]
+
+
+def _in_package(fun) -> bool:
+    """Whether ``fun`` (and so, we require, everything it calls) is defined inside jaxg2."""
+    import inspect
+
+    try:
+        src = inspect.getsourcefile(fun)
+    except TypeError:
+        return False
+    return src is not None and Path(src).resolve().is_relative_to(_PACKAGE)
+
+
+def exported_call(tag: str, fun, args, *, defined_by):
+    """``jax.jit(fun)(*args)``, tracing ``fun`` only when no serialised export of it is stored.
+
+    ``tag`` names the program (file-name safe, e.g. ``"show-lmu_ltau"``); it and the key
+    (jax/jaxlib versions, backend, the shapes and dtypes of ``args``, the content of the
+    jaxg2 package) select ``<cache_dir>/exported/<tag>-<key>.jaxexport``.  The export is
+    made and stored on a miss; later processes deserialise it instead of tracing.  Plain
+    ``jax.jit`` is used when the cache is off (``JAXG2_NO_CACHE=1``), when
+    ``defined_by`` (the function whose code determines the program, e.g. the model's
+    observables) lives outside the package, or when exporting fails (then nothing is
+    stored)."""
+    from importlib import metadata
+
+    folder = enable_cache()
+    if folder is None or not _in_package(defined_by):
+        return jax.jit(fun)(*args)
+    leaves, tree = jax.tree.flatten(args)
+    spec = [(tuple(jax.numpy.shape(x)), str(jax.numpy.result_type(x))) for x in leaves]
+    key = hashlib.sha256(repr((jax.__version__, metadata.version("jaxlib"), jax.default_backend(),
+                               str(tree), spec, _package_digest())).encode()).hexdigest()[:24]
+    path = folder / "exported" / f"{tag}-{key}.jaxexport"
+    try:
+        from jax import export
+        exp = export.deserialize(bytearray(path.read_bytes())) if path.is_file() else None
+    except Exception:  # flatbuffers missing, a truncated file, another jax's format
+        exp = None
+    if exp is None:
+        try:
+            from jax import export
+            exp = export.export(jax.jit(fun))(*args)
+            blob = exp.serialize()
+        except Exception:  # a program export cannot hold (e.g. a host callback)
+            return jax.jit(fun)(*args)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(blob)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return exp.call(*args)
 
 
 class CompileClock:

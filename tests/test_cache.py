@@ -2,6 +2,7 @@
 switches work, that import jaxg2 leaves it alone, and the compile-time clock."""
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -108,3 +109,46 @@ def test_second_process_loads_the_fit_from_the_cache(tmp_path):
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     assert runs[0]["hits"] == 0 and _files(tmp_path / "c")
     assert runs[1]["hits"] >= 1          # the sampler's programs came from the cache
+
+
+EXPORT = """
+import json, os, jax, jax.numpy as jnp
+import jaxg2
+from jaxg2 import compilation, loops
+if os.environ.get("DIGEST"):
+    compilation._state["package_digest"] = os.environ["DIGEST"]     # as if the package had changed
+traced = []
+
+def g2(m):                                   # the program: defined here, its physics in the package
+    traced.append(1)
+    return loops.g2_neutral_scalar(0.105658, 0.105658, m, 1e-3, 0.0) * jnp.ones(3)
+
+inside = os.environ.get("OUTSIDE") != "1"
+out = compilation.exported_call("test-g2", g2, (jnp.asarray(2.0),), defined_by=loops.g2_neutral_scalar if inside else g2)
+print(json.dumps({"traced": len(traced), "value": [float(v) for v in out]}))
+"""
+
+
+def test_exported_call_skips_tracing_in_a_new_process(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JAXG2_NO_CACHE", "JAX_COMPILATION"))}
+    env.update(JAX_PLATFORMS="cpu", JAXG2_CACHE_DIR=str(tmp_path / "c"), PYTHONPATH=str(TESTS))
+
+    def run(**extra):
+        out = subprocess.run([sys.executable, "-c", EXPORT], capture_output=True, text=True, cwd=ROOT,
+                             env={**env, **extra}, timeout=300)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    exported = lambda: sorted(p.name for p in (tmp_path / "c" / "exported").glob("*.jaxexport"))  # noqa: E731
+    first = run()
+    assert first["traced"] == 1 and len(exported()) == 1
+    # heavy S, F = μ: Δa → y² m²/(4π² M²) [ln(M/m) − 7/12] (g2_neutral_scalar's docstring), to ~(m/M)² ln
+    m, big = 0.105658, 2.0
+    limit = 1e-6 * m**2 / (4 * math.pi**2 * big**2) * (math.log(big / m) - 7 / 12)
+    assert first["value"][0] == pytest.approx(limit, rel=0.02)
+    second = run()
+    assert second["traced"] == 0 and second["value"] == first["value"]      # loaded, not traced
+    changed = run(DIGEST="another package")
+    assert changed["traced"] == 1 and len(exported()) == 2                   # the key holds the package's content
+    assert run(OUTSIDE="1")["traced"] == 1 and len(exported()) == 2          # defined outside the package: plain jit
+    assert run(JAXG2_NO_CACHE="1")["traced"] == 1
