@@ -22,6 +22,13 @@ and then loads the compiled code from the cache.  The key holds the jax and jaxl
 versions, the backend, the argument shapes and the content of every file of the jaxg2
 package; anything defined outside the package is traced each time.
 
+**Compiling ahead.**  :func:`compile_ahead` traces and lowers a jitted program for
+given argument shapes and compiles it on a worker thread while the caller goes on (a fit
+compiles its NUTS chunk while the optimiser that finds the starting points compiles and
+runs).  XLA's CPU compiler uses about one core per program, so on 2 cores two programs
+compile in about 0.8 of the time one after the other (measured 13.1 s vs 16.6 s for two
+lmu_ltau value-and-gradient programs).
+
 **Compile time.**  :class:`CompileClock` adds up the wall-clock time JAX spends
 tracing, lowering and compiling (or loading from the cache) inside a ``with`` block,
 from the public :mod:`jax.monitoring` time-span events; nested spans (a jit traced
@@ -36,7 +43,7 @@ from pathlib import Path
 
 import jax
 
-__all__ = ["enable_cache", "cache_dir", "exported_call", "CompileClock", "MIN_COMPILE_SECONDS"]
+__all__ = ["enable_cache", "cache_dir", "exported_call", "compile_ahead", "CompileClock", "MIN_COMPILE_SECONDS"]
 
 MIN_COMPILE_SECONDS = 0.5
 _COMPILE_EVENTS = ("/jax/core/compile/jaxpr_trace_duration", "/jax/core/compile/jaxpr_to_mlir_module_duration",
@@ -138,6 +145,43 @@ def exported_call(tag: str, fun, args, *, defined_by):
         except OSError:
             pass
     return exp.call(*args)
+
+
+def compile_ahead(jitted, *args):
+    """A callable running ``jitted`` whose compilation for ``args``' shapes starts now.
+
+    ``jitted`` is traced and lowered here (tracing is Python: it holds the interpreter)
+    and compiled on a worker thread (through the persistent cache like any compile).  The
+    returned function waits for that compilation on its first call and runs the compiled
+    program; arguments of other shapes, dtypes or placement fall back to ``jitted``
+    (which then compiles for them itself).  ``args`` may be arrays or
+    :class:`jax.ShapeDtypeStruct`."""
+    import threading
+    from concurrent.futures import Future
+
+    lowered = jitted.lower(*args)
+    future = Future()
+
+    def work():
+        try:
+            future.set_result(lowered.compile())
+        except BaseException as exc:  # reported to the caller on its first call
+            future.set_exception(exc)
+
+    # not a daemon: at exit Python waits for it (an XLA compile killed at interpreter exit
+    # aborts the process), so an interrupted fit exits once its ahead-compiles are done
+    threading.Thread(target=work, name="jaxg2-compile").start()
+
+    def call(*a):
+        compiled = future.result()
+        try:
+            return compiled(*a)
+        except (TypeError, ValueError):  # not the compiled signature (shapes, dtypes, shardings)
+            call.fallbacks += 1
+            return jitted(*a)
+
+    call.compiled, call.fallbacks = future, 0
+    return call
 
 
 class CompileClock:

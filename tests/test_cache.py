@@ -152,3 +152,51 @@ def test_exported_call_skips_tracing_in_a_new_process(tmp_path):
     assert changed["traced"] == 1 and len(exported()) == 2                   # the key holds the package's content
     assert run(OUTSIDE="1")["traced"] == 1 and len(exported()) == 2          # defined outside the package: plain jit
     assert run(JAXG2_NO_CACHE="1")["traced"] == 1
+
+
+def test_compile_ahead_runs_the_compiled_program_and_falls_back_on_other_shapes():
+    import numpy as np
+
+    f = jax.jit(lambda x: jnp.sin(x) * 2.5 + 0.125)
+    call = compilation.compile_ahead(f, jax.ShapeDtypeStruct((3,), jnp.float64))
+    x = jnp.arange(3.0)
+    np.testing.assert_array_equal(np.asarray(call(x)), 2.5 * np.sin(np.arange(3.0)) + 0.125)
+    assert call.fallbacks == 0 and call.compiled.done()
+    y = jnp.arange(4.0)                                   # another shape: the jitted function
+    np.testing.assert_array_equal(np.asarray(call(y)), 2.5 * np.sin(np.arange(4.0)) + 0.125)
+    assert call.fallbacks == 1
+
+
+def test_fit_uses_the_programs_compiled_ahead():
+    """The NUTS chunk and the observables' program compiled on the worker threads are the
+    ones that run (no fallback: their argument shapes were predicted exactly), and the draws
+    equal those of a Problem that compiles on first call."""
+    import numpy as np
+
+    from jaxg2 import config
+    import importlib
+
+    from jaxg2.infer import Problem, nuts
+    from test_infer_problem import toy_config
+
+    fit_mod = importlib.import_module("jaxg2.infer.fit")  # the module (jaxg2.infer.fit is also the function)
+    cfg = config.load(toy_config(sampler={"num_warmup": 20, "num_samples": 30, "num_chains": 2,
+                                          "checkpoint_every": 25}), fast=False)
+    problem = Problem(cfg)
+    fit_mod._constrain_ahead(problem, 2 * 30)
+    draws, _, _ = fit_mod.sample(problem, None, progress=False)
+    values = fit_mod._constrained(problem, draws.z)
+    ahead = list(problem._nuts_ahead.values()) + list(problem._constrain_ahead.values())
+    assert len(ahead) == 2 and all(a.fallbacks == 0 and a.compiled.done() for a in ahead)
+    plain = Problem(cfg)
+    real = nuts._chunk_ahead
+    try:
+        nuts._chunk_ahead = lambda problem, init_fn, chunk_fn, keys, settings: chunk_fn  # compile on first call
+        ref, _, _ = fit_mod.sample(plain, None, progress=False)
+    finally:
+        nuts._chunk_ahead = real
+    for k in draws.z:
+        np.testing.assert_array_equal(draws.z[k], ref.z[k])
+    ref_values = fit_mod._constrained(plain, ref.z)
+    for k in ref_values:
+        np.testing.assert_array_equal(values[k], ref_values[k])

@@ -137,6 +137,26 @@ def _compiled(problem: Problem, s, method: str, n_dev: int):
     return cache[key]
 
 
+def _chunk_ahead(problem: Problem, init_fn, chunk_fn, keys, settings):
+    """The NUTS chunk compiled on a worker thread (:func:`jaxg2.compilation.compile_ahead`)
+    while :func:`initial_points` compiles and runs the optimiser: its state's shapes
+    follow from the sites' shapes alone.  Cached on the problem with the chains' range."""
+    from .. import compilation
+
+    s, method, n_dev, lo, hi = settings
+    if n_dev > 1:  # sharded over devices: compiled on first call, as before
+        return chunk_fn
+    cache = problem.__dict__.setdefault("_nuts_ahead", {})
+    key = (s["target_accept"], s["max_tree_depth"], s["dense_mass"], s["num_warmup"], s["num_chains"],
+           s["checkpoint_every"], method, n_dev, lo, hi)
+    if key not in cache:
+        draws = jax.eval_shape(lambda k: problem.prior_draws(k, hi - lo), jax.random.PRNGKey(0))
+        pe = jax.ShapeDtypeStruct((hi - lo,), jnp.float64)
+        state = jax.eval_shape(init_fn, keys, ParamInfo(draws, pe, draws))
+        cache[key] = compilation.compile_ahead(chunk_fn, state, jnp.asarray(0))
+    return cache[key]
+
+
 def run_nuts(problem: Problem, checkpoint: Path | None = None, *, resume: bool = False,
              progress: bool = True, max_blocks: int | None = None,
              chains: tuple[int, int] | None = None) -> Draws:
@@ -160,6 +180,7 @@ def run_nuts(problem: Problem, checkpoint: Path | None = None, *, resume: bool =
         blocks.check_fingerprint(checkpoint, fp)  # before compiling anything
     _, init_fn, chunk_fn, chunk = _compiled(problem, s, method, n_dev)
     keys = jax.random.split(jax.random.PRNGKey(problem.cfg.seed), s["num_chains"])[lo:hi]
+    chunk_fn = _chunk_ahead(problem, init_fn, chunk_fn, keys, (s, method, n_dev, lo, hi))
     z0, pe0, g0 = initial_points(problem, jax.random.fold_in(jax.random.PRNGKey(problem.cfg.seed), 1))
     share = lambda tree: jax.tree.map(lambda v: v[lo:hi], tree)  # noqa: E731
     state = init_fn(keys, ParamInfo(share(z0), pe0[lo:hi], share(g0)))
