@@ -39,6 +39,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import time
 from pathlib import Path
 
 import jax
@@ -156,7 +158,6 @@ def compile_ahead(jitted, *args):
     program; arguments of other shapes, dtypes or placement fall back to ``jitted``
     (which then compiles for them itself).  ``args`` may be arrays or
     :class:`jax.ShapeDtypeStruct`."""
-    import threading
     from concurrent.futures import Future
 
     lowered = jitted.lower(*args)
@@ -173,7 +174,11 @@ def compile_ahead(jitted, *args):
     threading.Thread(target=work, name="jaxg2-compile").start()
 
     def call(*a):
+        start = time.time()  # the time base of jax.monitoring's spans
         compiled = future.result()
+        for clock in _clocks:  # waiting for the compile blocks the caller like compiling
+            if threading.get_ident() == clock._owner:
+                clock.blocked.append((start, time.time()))
         try:
             return compiled(*a)
         except (TypeError, ValueError):  # not the compiled signature (shapes, dtypes, shardings)
@@ -184,27 +189,44 @@ def compile_ahead(jitted, *args):
     return call
 
 
+def _union(spans) -> float:
+    """Length of the union of the intervals ``spans``."""
+    total, reach = 0.0, -float("inf")
+    for start, end in sorted(spans):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total
+
+
+_clocks = []  # the CompileClocks now open (compile_ahead reports its waits to them)
+
+
 class CompileClock:
-    """``with CompileClock() as c: ...`` then ``c.seconds``: time spent compiling inside."""
+    """``with CompileClock() as c: ...`` then ``c.seconds``: time spent compiling inside
+    (the union of every compile span, on any thread), and ``c.blocked_seconds``: the part
+    of it the thread that opened the clock spent compiling or waiting for a program that
+    :func:`compile_ahead` compiles on a worker (the rest of that thread's time ran code)."""
 
     def __init__(self):
-        self.spans = []
-        self.seconds = 0.0
+        self.spans, self.blocked = [], []
+        self.seconds = self.blocked_seconds = 0.0
+        self._owner = threading.get_ident()
 
     def _listen(self, event, start, end, **_):
         if event in _COMPILE_EVENTS:
             self.spans.append((start, end))
+            if threading.get_ident() == self._owner:
+                self.blocked.append((start, end))
 
     def __enter__(self):
         jax.monitoring.register_event_time_span_listener(self._listen)
+        _clocks.append(self)
         return self
 
     def __exit__(self, *exc):
         jax.monitoring.unregister_event_time_span_listener(self._listen)
-        total, reach = 0.0, -float("inf")
-        for start, end in sorted(self.spans):   # length of the union of the intervals
-            if end > reach:
-                total += end - max(start, reach)
-                reach = end
-        self.seconds = total
+        _clocks.remove(self)
+        self.seconds = _union(self.spans + self.blocked)
+        self.blocked_seconds = _union(self.blocked)
         return False

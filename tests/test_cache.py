@@ -200,3 +200,22 @@ def test_fit_uses_the_programs_compiled_ahead():
     ref_values = fit_mod._constrained(plain, ref.z)
     for k in ref_values:
         np.testing.assert_array_equal(values[k], ref_values[k])
+
+
+def test_compile_clock_separates_worker_compiles_from_the_callers_time():
+    """A compile on another thread counts in ``seconds`` but not in ``blocked_seconds``;
+    the caller's wait for a compile_ahead program counts in both."""
+    import threading
+
+    ev = "/jax/core/compile/backend_compile_duration"
+    with compilation.CompileClock() as clock:
+        clock._listen(ev, 10.0, 12.0)                                        # this thread
+        t = threading.Thread(target=clock._listen, args=(ev, 11.0, 15.0))  # a worker
+        t.start()
+        t.join()
+    assert clock.seconds == pytest.approx(5.0) and clock.blocked_seconds == pytest.approx(2.0)
+    f = jax.jit(lambda x: jnp.cosh(x) * 3.25 - 1.5)
+    with compilation.CompileClock() as real:
+        call = compilation.compile_ahead(f, jax.ShapeDtypeStruct((), jnp.float64))
+        call(jnp.asarray(0.5)).block_until_ready()        # waits for the worker, then runs
+    assert real.blocked_seconds > 0 and real.seconds >= real.blocked_seconds

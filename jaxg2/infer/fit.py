@@ -18,9 +18,10 @@ Output directory (``fit.output``, or ``output=``):
                       rest of the sampler's wall time, in this call; a resumed run
                       counts only its own part).  The NUTS chunk and the observables'
                       program compile on worker threads while the optimiser compiles
-                      and runs (:func:`jaxg2.compilation.compile_ahead`), so compile
-                      spans can overlap: compile_seconds is the union of the spans seen
-                      in each phase.
+                      and runs (:func:`jaxg2.compilation.compile_ahead`): compile_seconds
+                      counts all compiling, sampling_seconds the sampler's wall time
+                      less what its thread spent compiling or waiting for a compile, so
+                      the two can add up to more than the wall time.
 ``summary.csv/.txt``  mean, sd, 94% HDI, MCSE, ESS bulk/tail, R-hat (and unit); the .csv in
                       the natural units, the .txt (and the printed table) in display units
                       (Δa in 10⁻¹¹, ν moments in 10⁻¹¹ μ_B: :mod:`jaxg2.display`)
@@ -245,7 +246,8 @@ def sample(problem: Problem, checkpoint: Path | None, *, resume: bool = False, p
             from .many_chain import run_many_chain
 
             draws = run_many_chain(problem, checkpoint, resume=resume, progress=progress, max_blocks=max_blocks)
-    return draws, clock.seconds, time.perf_counter() - t0 - clock.seconds
+    # compile: all compiling (worker threads included); sampling: the rest of this thread's time
+    return draws, clock.seconds, time.perf_counter() - t0 - clock.blocked_seconds
 
 
 def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
