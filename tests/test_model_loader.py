@@ -80,10 +80,19 @@ def test_good_model_file_relative_to_config(tmp_path, monkeypatch):
 
 def test_shipped_model_file_config():
     cfg = config.load(ROOT / "fits" / "leptophilic_scalar_2021.toml", fast=True)
-    assert cfg.model.name == "leptophilic_scalar" and cfg.free == ("y", "m_phi")
+    assert cfg.model.name == "leptophilic_scalar" and cfg.free == ("m_phi", "a_loop")
+    assert config.load(ROOT / "fits" / "leptophilic_scalar_2025.toml", fast=True).free == ("y", "m_phi")
     obs = cfg.model.observables({"y": 1e-3, "m_phi": 1e-6})
     # light-scalar limit m_φ ≪ m_μ: Δa = 3 y²/(16 π²)
     assert float(obs["delta_a_mu"]) == pytest.approx(3e-6 / (16 * math.pi ** 2), rel=1e-4)
+    # sampling along Δa_μ: the derived y reproduces Δa_μ = a_loop, light and heavy φ
+    rule = cfg.model.derived["y:from_a_loop"]
+    for m_phi in (1e-3, 0.1056, 10.0):
+        t = {"m_phi": m_phi, "a_loop": 2.5e-9}
+        y = float(rule(t))
+        assert float(cfg.model.observables({"y": y, "m_phi": m_phi})["delta_a_mu"]) == pytest.approx(2.5e-9, rel=1e-12)
+    # and in the light limit it is √(16π² a/3)
+    assert float(rule({"m_phi": 1e-7, "a_loop": 2.5e-9})) == pytest.approx(math.sqrt(16 * math.pi**2 * 2.5e-9 / 3), rel=1e-5)
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))
