@@ -119,6 +119,8 @@ def exported_call(tag: str, fun, args, *, defined_by):
     stored)."""
     from importlib import metadata
 
+    from jax import export
+
     folder = enable_cache()
     if folder is None or not _in_package(defined_by):
         return jax.jit(fun)(*args)
@@ -128,13 +130,11 @@ def exported_call(tag: str, fun, args, *, defined_by):
                                str(tree), spec, _package_digest())).encode()).hexdigest()[:24]
     path = folder / "exported" / f"{tag}-{key}.jaxexport"
     try:
-        from jax import export
         exp = export.deserialize(bytearray(path.read_bytes())) if path.is_file() else None
     except Exception:  # flatbuffers missing, a truncated file, another jax's format
         exp = None
     if exp is None:
         try:
-            from jax import export
             exp = export.export(jax.jit(fun))(*args)
             blob = exp.serialize()
         except Exception:  # a program export cannot hold (e.g. a host callback)

@@ -6,6 +6,7 @@ import math
 import textwrap
 from pathlib import Path
 
+import jax
 import pytest
 
 from jaxg2 import cli, config
@@ -91,6 +92,11 @@ def test_shipped_model_file_config():
         t = {"m_phi": m_phi, "a_loop": 2.5e-9}
         y = float(rule(t))
         assert float(cfg.model.observables({"y": y, "m_phi": m_phi})["delta_a_mu"]) == pytest.approx(2.5e-9, rel=1e-12)
+    # gradients finite at the corners of the sampled box (a_loop 1e-13 … 1e-5, m_φ 1e-3 … 10 GeV)
+    grad = jax.grad(lambda a, m: rule({"a_loop": a, "m_phi": m}), argnums=(0, 1))
+    for a in (1e-13, 1e-5):
+        for m_phi in (1e-3, 10.0):
+            assert all(math.isfinite(float(g)) for g in grad(a, m_phi))
     # and in the light limit it is √(16π² a/3)
     assert float(rule({"m_phi": 1e-7, "a_loop": 2.5e-9})) == pytest.approx(math.sqrt(16 * math.pi**2 * 2.5e-9 / 3), rel=1e-5)
 

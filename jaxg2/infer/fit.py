@@ -97,7 +97,7 @@ def _constrained(problem: Problem, z: dict) -> dict:
     n = chains * draws
     flat = {k: np.reshape(v, (n,) + v.shape[2:]) for k, v in z.items()}
     size = min(n, CONSTRAIN_BATCH)
-    fn = problem.__dict__.get("_constrain_ahead", {}).get(size) or jax.jit(jax.vmap(problem.constrain))
+    fn = problem.__dict__.get("_constrain_ahead", {}).get(size) or _constrain_program(problem)
     parts = []
     for start in range(0, n, size):
         idx = np.minimum(np.arange(start, start + size), n - 1)
@@ -114,7 +114,12 @@ def _constrain_ahead(problem: Problem, num_draws: int):
     ahead = problem.__dict__.setdefault("_constrain_ahead", {})
     if size not in ahead:
         z = jax.eval_shape(lambda k: problem.prior_draws(k, size), jax.random.PRNGKey(0))
-        ahead[size] = compilation.compile_ahead(jax.jit(jax.vmap(problem.constrain)), z)
+        ahead[size] = compilation.compile_ahead(_constrain_program(problem), z)
+
+
+def _constrain_program(problem: Problem):
+    """Every site value (parameters, observables) of a batch of unconstrained draws."""
+    return jax.jit(jax.vmap(problem.constrain))
 
 
 def _inference_data(problem: Problem, draws, attrs: dict, values=None):

@@ -95,12 +95,17 @@ def initial_positions(problem: Problem, key) -> dict:
     return initial_points(problem, key)[0]
 
 
+def _kernel_key(s, method: str, n_dev: int) -> tuple:
+    """The sampler settings that determine the compiled NUTS programs."""
+    return (s["target_accept"], s["max_tree_depth"], s["dense_mass"], s["num_warmup"], s["num_chains"],
+            min(blocks.CHUNK, s["checkpoint_every"]), method, n_dev)
+
+
 def _compiled(problem: Problem, s, method: str, n_dev: int):
     """The NUTS kernel, its jitted initialisation and chunk function, cached on the problem
     (a second run of the same problem, e.g. a resume in a notebook, compiles nothing)."""
     chunk = min(blocks.CHUNK, s["checkpoint_every"])
-    key = (s["target_accept"], s["max_tree_depth"], s["dense_mass"], s["num_warmup"],
-           s["num_chains"], chunk, method, n_dev)
+    key = _kernel_key(s, method, n_dev)
     cache = problem.__dict__.setdefault("_nuts_cache", {})
     if key in cache:
         return cache[key]
@@ -147,8 +152,7 @@ def _chunk_ahead(problem: Problem, init_fn, chunk_fn, keys, settings):
     if n_dev > 1:  # sharded over devices: compiled on first call, as before
         return chunk_fn
     cache = problem.__dict__.setdefault("_nuts_ahead", {})
-    key = (s["target_accept"], s["max_tree_depth"], s["dense_mass"], s["num_warmup"], s["num_chains"],
-           s["checkpoint_every"], method, n_dev, lo, hi)
+    key = _kernel_key(s, method, n_dev) + (lo, hi)
     if key not in cache:
         draws = jax.eval_shape(lambda k: problem.prior_draws(k, hi - lo), jax.random.PRNGKey(0))
         pe = jax.ShapeDtypeStruct((hi - lo,), jnp.float64)
