@@ -361,8 +361,8 @@ def test_hllhc_projection_is_an_off_by_default_mass_reach():
 
 
 def test_fit_2021_box_reaches_the_band_where_the_fig3_slice_cannot():
-    """fits/su2h_2021.toml frees every coupling and mass: a point of its box found by
-    ``jaxg2 search`` (2026-11-30; near-degenerate charged states, small T) satisfies every
+    """fits/su2h_2021.toml frees every coupling and mass (m_H+ through the doublet split): a
+    point found by ``jaxg2 search`` (2026-11-30; near-degenerate charged states, small T) satisfies every
     default constraint in hard form with Δa_μ within 1σ of 2021, while on the paper's
     Fig. 3 slice (su2h_2021_paper.toml's spectrum) the electroweak fit (T ≈ 4) excludes it."""
     from pathlib import Path
@@ -372,11 +372,14 @@ def test_fit_2021_box_reaches_the_band_where_the_fig3_slice_cannot():
 
     fits = Path(__file__).parents[1] / "fits"
     p = Problem(config.load(fits / "su2h_2021.toml", fast=True), smooth=False)
-    assert p.cfg.free == ("f", "f_prime", "h3", "sin_alpha", "m_phi0", "m_hplus", "m_Hplus")
+    assert p.cfg.free == ("f", "f_prime", "h3", "sin_alpha", "m_phi0", "m_hplus", "dm_doublet")
     pt = {"f": 0.00675869577497108, "f_prime": 2.6709529419052105, "h3": 0.0001518238873554038,
-          "sin_alpha": 0.0924190484962449, "m_phi0": 254.18436430899996, "m_hplus": 281.89405967905157,
-          "m_Hplus": 280.62950974816056}
-    obs = p.observables(p.theta({k: jnp.asarray(v) for k, v in pt.items()}))
+          "sin_alpha": 0.0924190484962449, "m_phi0": 254.18436430899996, "m_hplus": 281.89405967905157}
+    m_Hplus = 280.62950974816056
+    pt["dm_doublet"] = float(S.doublet_split(pt["sin_alpha"], pt["m_phi0"], pt["m_hplus"], m_Hplus))
+    th = p.theta({k: jnp.asarray(v) for k, v in pt.items()})
+    np.testing.assert_allclose(float(th["m_Hplus"]), m_Hplus, rtol=1e-12)
+    obs = p.observables(th)
     terms = p.log_likelihood_terms(obs)
     assert all(math.isfinite(float(v)) for v in terms.values())
     e = experiments.get("delta_a_mu_2021")
@@ -387,3 +390,48 @@ def test_fit_2021_box_reaches_the_band_where_the_fig3_slice_cannot():
     t_slice = float(p.observables(th, ["t_parameter"])["t_parameter"])
     assert t_slice > 3.0
     assert float(p.log_likelihood_terms(p.observables(th))["ew_st"]) == -math.inf
+
+
+# ------------------------------------------------ sampling along the electroweak fit
+def _t_of(p, **kw):
+    th = p.theta({k: jnp.asarray(v) for k, v in kw.items()})
+    return float(p.observables(th, ["t_parameter"])["t_parameter"]), th
+
+
+@pytest.mark.parametrize("s", [0.2, 0.55, 0.69])
+def test_t_parameter_is_quadratic_in_the_doublet_split(s):
+    """T ≈ (8/3) δ²/(16π² α v²) for near-degenerate spectra (leading order of F(m₁², m₂²) =
+    (2/3)(m₁ − m₂)²; α v² = ŝ_W² m_W²/π), δ = sin²α m_h+ + cos²α m_H+ − m_φ0 — through the
+    config rule (m_H+ derived from δ) and the electroweak library's T of the mixed doublets."""
+    from pathlib import Path
+
+    from jaxg2 import config
+    from jaxg2.infer import Problem
+
+    p = Problem(config.load(Path(__file__).parents[1] / "fits" / "su2h_2025.toml", fast=True))
+    assert p.cfg.free == ("f", "f_prime", "h3", "sin_alpha", "m_phi0", "m_hplus", "dm_doublet")
+    alpha_v2 = C.SIN2_THETA_W_MSBAR_MZ * C.M_W**2 / math.pi
+    base = dict(f=1e-2, f_prime=1.0, h3=1e-6, sin_alpha=s, m_phi0=300.0, m_hplus=306.0)
+    t0, _ = _t_of(p, dm_doublet=0.0, **base)
+    for delta in (-8.0, 5.0, 10.0):
+        t, th = _t_of(p, dm_doublet=delta, **base)
+        split = S.doublet_split(s, 300.0, 306.0, th["m_Hplus"])
+        np.testing.assert_allclose(float(split), delta, rtol=1e-12)     # the rule inverts
+        np.testing.assert_allclose(t, 8.0 / 3.0 * delta**2 / (16 * math.pi**2 * alpha_v2), rtol=0.05)
+        assert abs(t0) < 0.01 * t
+
+
+def test_doublet_split_rule_floor_and_gradients():
+    """m_H+ = (m_φ0 + δ − sin²α m_h+)/cos²α, held at 10 GeV below; finite gradients at the
+    corners of the configs' box (δ ∈ [−200, 200] GeV) and at the floor's edge."""
+    rule = MODEL.derived["m_Hplus:from_doublet_split"]
+    th = {"sin_alpha": 0.5, "m_phi0": 200.0, "m_hplus": 400.0, "dm_doublet": 20.0}
+    np.testing.assert_allclose(float(rule(th)), (200.0 + 20.0 - 0.25 * 400.0) / 0.75, rtol=1e-14)
+    assert float(rule({**th, "m_phi0": 45.0, "m_hplus": 700.0, "dm_doublet": -200.0})) == 10.0
+    grad = jax.grad(lambda v: rule(dict(zip(th, v))), argnums=0)
+    for s in (0.05, 0.7):
+        for m0 in (45.0, 500.0):
+            for mh in (95.0, 700.0):
+                for d in (-200.0, 200.0):
+                    g = grad(jnp.array([s, m0, mh, d]))
+                    assert np.all(np.isfinite(np.asarray(g)))

@@ -21,6 +21,21 @@ two SU(2)_H-breaking inputs of eq. 13 that default to zero (fixed priors):
 of α between the two copies, e.g. from a breaking of the cubic μ term).  The seven
 physical parameters alone evaluate every observable.
 
+Sampling along the electroweak fit.  To leading order in the splittings (F(m₁², m₂²) ≈
+(2/3)(m₁ − m₂)², :mod:`jaxg2.constraints.electroweak`), the two doublets give
+
+    T ≈ (8/3) δ² / (16π² α v²) ≈ 3.6×10⁻⁵ (δ/GeV)²,   δ = sin²α m_h+ + cos²α m_H+ − m_φ0,
+
+because w a² + (1 − w) b² − w(1 − w)(a − b)² = (w a + (1 − w) b)² for the charged states'
+splittings a, b from m_φ0 and their doublet fractions w = sin²α, 1 − w (tested against the
+library's T).  The S, T fit therefore confines m_H+ to a thin curved sheet in (sin α, m_φ0,
+m_h+, m_H+), which NUTS crosses with tiny steps; in δ it is a slab |δ| ≲ 60 GeV.  The
+parameter ``dm_doublet`` (δ, GeV; fixed and unused by default) with
+``m_Hplus = { prior = "derived", rule = "from_doublet_split" }`` gives
+m_H+ = (m_φ0 + δ − sin²α m_h+)/cos²α.  A uniform prior on δ is a prior on the old
+coordinates ∝ cos²α (0.51–1 over sin α ≤ 0.7); m_H+ is held at its physical floor (10 GeV),
+where the charged-scalar bound excludes it, when δ would make it smaller.
+
 Observables (one pure function, :func:`observables`)
 ----------------------------------------------------
 ``delta_a_mu_neutral`` (eqs. 8, 10), ``delta_a_mu_charged`` (eqs. 9, 11),
@@ -117,7 +132,7 @@ from .base import Constraint, Model, Parameter, Prior
 __all__ = [
     "MODEL", "observables", "transition_moment_loop", "mu_nu_over_e", "m_nu_tau",
     "m_nu_emu", "eps_tau", "lep_lambda_eff", "delta_n_nu_z", "delta_m2_eta",
-    "PAPER_DISCREPANCIES", "FIG3_HPLUS_SPLIT", "FIG3_HEAVY_SPLIT",
+    "PAPER_DISCREPANCIES", "FIG3_HPLUS_SPLIT", "FIG3_HEAVY_SPLIT", "doublet_split",
 ]
 
 _INV16PI2 = 1.0 / (16.0 * math.pi**2)
@@ -352,6 +367,8 @@ PARAMETERS = (
               "SU(2)_H-breaking φ_1^+–φ_2^+ splitting in eq. 13 (default 0)"),
     Parameter("delta_alpha", "1", r"\delta\alpha", Prior.fixed(0.0), (-0.1, 0.1),
               "explicit SU(2)_H-breaking shift of α in eq. 13 (default 0)"),
+    Parameter("dm_doublet", "GeV", r"\delta_{m}", Prior.fixed(0.0), (-1e4, 1e4),
+              "sin²α m_h+ + cos²α m_H+ − m_φ0; sets m_H+ with rule from_doublet_split (module docstring)"),
 )
 
 CONSTRAINTS = (
@@ -397,14 +414,36 @@ def _derived_m_Hplus(theta):
     return jnp.asarray(theta["m_hplus"], dtype=jnp.float64) + FIG3_HEAVY_SPLIT
 
 
+_M_HPLUS_FLOOR = 10.0  # GeV: the lower end of m_Hplus's physical range
+
+
+def _m_Hplus_from_doublet_split(theta):
+    r"""m_H+ = (m_φ0 + δ − sin²α m_h+)/cos²α, δ = ``dm_doublet`` (module docstring; T ∝ δ²).
+
+    Held at 10 GeV (the physical range's floor) where the expression falls below it.
+    """
+    s2 = _f64(theta, "sin_alpha") ** 2
+    c2 = jnp.maximum(1.0 - s2, 1e-12)
+    raw = (_f64(theta, "m_phi0") + _f64(theta, "dm_doublet") - s2 * _f64(theta, "m_hplus")) / c2
+    return jnp.maximum(raw, _M_HPLUS_FLOOR)
+
+
+def doublet_split(sin_alpha, m_phi0, m_hplus, m_Hplus):
+    """δ = sin²α m_h+ + cos²α m_H+ − m_φ0 [GeV] (the inverse of rule ``from_doublet_split``)."""
+    s2 = jnp.asarray(sin_alpha, dtype=jnp.float64) ** 2
+    return s2 * m_hplus + (1.0 - s2) * m_Hplus - m_phi0
+
+
 BENCHMARKS = {
     # Fig. 3 slice at m_φ0 = 100 GeV on the g-2 band (|f′| ≈ 1.03 for Δa_μ = 251e-11)
     "fig3": {"f": 1e-2, "f_prime": 1.0, "h3": 1e-6, "sin_alpha": 0.35, "m_phi0": 100.0,
-             "m_hplus": 150.0, "m_Hplus": 500.0, "delta_m2_phi": 0.0, "delta_alpha": 0.0},
+             "m_hplus": 150.0, "m_Hplus": 500.0, "delta_m2_phi": 0.0, "delta_alpha": 0.0,
+             "dm_doublet": 0.0},
     # μ_ν = 2.2e-11 μ_B (inside the XENON1T band) with every default constraint but XENONnT
     # satisfied; LEP then limits |f′| and Δa_μ ≈ 2.1e-10, short of the 2021 anomaly
     "xenon1t": {"f": 0.02, "f_prime": 0.15, "h3": 1e-7, "sin_alpha": 0.6, "m_phi0": 50.0,
-                "m_hplus": 100.0, "m_Hplus": 450.0, "delta_m2_phi": 0.0, "delta_alpha": 0.0},
+                "m_hplus": 100.0, "m_Hplus": 450.0, "delta_m2_phi": 0.0, "delta_alpha": 0.0,
+                "dm_doublet": 0.0},
 }
 
 def couplings(theta, obs):
@@ -457,7 +496,8 @@ MODEL = Model(
     constraints=CONSTRAINTS,
     benchmarks=BENCHMARKS,
     signal="delta_a_mu",
-    derived={"m_hplus": _derived_m_hplus, "m_Hplus": _derived_m_Hplus},
+    derived={"m_hplus": _derived_m_hplus, "m_Hplus": _derived_m_Hplus,
+             "m_Hplus:from_doublet_split": _m_Hplus_from_doublet_split},
     couplings=couplings,
     coupling_sections=("nu_moments", "lepton_g2", "scalar_doublets"),
 )
