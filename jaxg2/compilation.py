@@ -29,6 +29,11 @@ runs).  XLA's CPU compiler uses about one core per program, so on 2 cores two pr
 compile in about 0.8 of the time one after the other (measured 13.1 s vs 16.6 s for two
 lmu_ltau value-and-gradient programs).
 
+**One copy of a big model.**  :func:`separate_value_and_grad` compiles a model's value
+and gradient once, as its own program, and lets other programs call it through a host
+callback (CPU): a fit's optimiser and NUTS programs then no longer each compile the
+model (lmu_ltau_sidm: see :mod:`jaxg2.infer.problem`).
+
 **Compile time.**  :class:`CompileClock` adds up the wall-clock time JAX spends
 tracing, lowering and compiling (or loading from the cache) inside a ``with`` block,
 from the public :mod:`jax.monitoring` time-span events; nested spans (a jit traced
@@ -38,14 +43,18 @@ inside another) count once.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import threading
 import time
 from pathlib import Path
 
 import jax
+import jax.numpy as jnp
+import numpy as np
 
-__all__ = ["enable_cache", "cache_dir", "exported_call", "compile_ahead", "CompileClock", "MIN_COMPILE_SECONDS"]
+__all__ = ["enable_cache", "cache_dir", "exported_call", "compile_ahead", "separate_value_and_grad", "CompileClock",
+           "MIN_COMPILE_SECONDS"]
 
 MIN_COMPILE_SECONDS = 0.5
 _COMPILE_EVENTS = ("/jax/core/compile/jaxpr_trace_duration", "/jax/core/compile/jaxpr_to_mlir_module_duration",
@@ -173,20 +182,82 @@ def compile_ahead(jitted, *args):
     # aborts the process), so an interrupted fit exits once its ahead-compiles are done
     threading.Thread(target=work, name="jaxg2-compile").start()
 
-    def call(*a):
+    def wait():
+        """The compiled program, once compiled (the wait counts as compiling for the caller's clock)."""
         start = time.time()  # the time base of jax.monitoring's spans
         compiled = future.result()
         for clock in _clocks:  # waiting for the compile blocks the caller like compiling
             if threading.get_ident() == clock._owner:
                 clock.blocked.append((start, time.time()))
+        return compiled
+
+    def call(*a):
+        compiled = wait()
         try:
             return compiled(*a)
         except (TypeError, ValueError):  # not the compiled signature (shapes, dtypes, shardings)
             call.fallbacks += 1
             return jitted(*a)
 
-    call.compiled, call.fallbacks = future, 0
+    call.compiled, call.fallbacks, call.wait = future, 0, wait
     return call
+
+
+def separate_value_and_grad(fn, example):
+    """``fn`` (a pytree like ``example`` → scalar) whose value and gradient come from one
+    program compiled on its own, called from traced code through :func:`jax.pure_callback`.
+
+    A big model inlined in every program that uses it (optimiser, NUTS initialisation,
+    NUTS chunk) is compiled once per program; here those programs hold only a host call,
+    and ``jit(value_and_grad(fn))`` for ``example``'s shapes is compiled once, ahead
+    (:func:`compile_ahead`, started now; ``.wait()`` on the result blocks until it is
+    ready).  Differentiable in reverse mode (``custom_vjp``: the forward call returns the
+    gradient too, so a value-and-gradient costs one evaluation); batched (``vmap``)
+    arguments are evaluated member by member.  For CPU: on an accelerator every call
+    would copy to the host.  Programs holding a host call are not stored in the persistent
+    cache (the separate program is).
+    """
+    leaves_ex, tree = jax.tree.flatten(example)
+    shapes = [tuple(np.shape(x)) for x in leaves_ex]
+    sizes = [math.prod(sh) for sh in shapes]
+    offsets = np.cumsum([1] + sizes)  # packed output: [value, gradient leaves flattened]
+    program = compile_ahead(jax.jit(jax.value_and_grad(fn)), example)
+    dtype = jnp.result_type(float)
+    ready = []  # the compiled program, after the first call has waited for it
+
+    def host(*leaves):
+        if not ready:
+            ready.append(program.wait())
+        run = ready[0]
+        leaves = [np.asarray(x) for x in leaves]
+        batch = leaves[0].shape[:leaves[0].ndim - len(shapes[0])]  # broadcast_all: one batch shape
+        n = math.prod(batch)
+        flat = [x.reshape((n,) + sh) for x, sh in zip(leaves, shapes)]
+        out = np.empty((n, int(offsets[-1])), dtype)
+        for i in range(n):
+            v, g = run(tree.unflatten([x[i] for x in flat]))
+            out[i, 0] = v
+            for lo, hi, gl in zip(offsets[:-1], offsets[1:], tree.flatten_up_to(g)):
+                out[i, lo:hi] = np.ravel(gl)
+        return out.reshape(batch + (int(offsets[-1]),))
+
+    def call(u):
+        # one packed output: each output of a host call costs a device transfer (~30 µs)
+        out = jax.pure_callback(host, jax.ShapeDtypeStruct((int(offsets[-1]),), dtype), *jax.tree.leaves(u),
+                                vmap_method="broadcast_all")
+        grads = [out[..., lo:hi].reshape(out.shape[:-1] + sh) for lo, hi, sh in zip(offsets[:-1], offsets[1:], shapes)]
+        return out[..., 0], tree.unflatten(grads)
+
+    @jax.custom_vjp
+    def f(u):
+        return call(u)[0]
+
+    def f_bwd(grad, cotangent):
+        return (jax.tree.map(lambda g: cotangent * g, grad),)
+
+    f.defvjp(call, f_bwd)
+    f.wait = program.wait
+    return f
 
 
 def _union(spans) -> float:

@@ -29,6 +29,8 @@ dense_mass = false
 checkpoint_every = 100       # iterations per block: the checkpoint and progress-bar granularity
 init = "optimize"            # chains start from Adam-improved prior draws ("prior": plain draws)
 init_steps = 200
+model_program = "auto"       # auto | inline | separate: compile a big model once, as its own
+                             #   program the samplers call (auto: on one CPU, big models)
 
 [parameters]                 # any parameter not listed uses the model's default prior
 g_prime  = { prior = "log_uniform", low = 1e-4, high = 3e-3 }  # sampled as log10(g_prime)
@@ -102,7 +104,7 @@ MEADS_FOLDS = 4  # MEADS splits the chains into this many folds (Hoffman & Sount
 
 SAMPLER_DEFAULTS = {"kernel": "nuts", "num_warmup": 500, "num_samples": 1000, "num_chains": 4, "chain_method": "auto",
                     "target_accept": 0.8, "max_tree_depth": 10, "dense_mass": False,
-                    "checkpoint_every": 100, "init": "optimize", "init_steps": 200}
+                    "checkpoint_every": 100, "init": "optimize", "init_steps": 200, "model_program": "auto"}
 SEARCH_DEFAULTS = {"num_starts": 256, "num_steps": 300, "learning_rate": 0.05, "n_sigma": 1.0,
                    "max_points": 20, "min_distance": 0.05, "seed": None, "targets": {},
                    "max_evaluations": None}
@@ -118,7 +120,7 @@ _TYPES = {  # key -> (python types, description)
     "num_chains": (int, "a positive integer"), "chain_method": (str, "a string"),
     "target_accept": (float, "a number"), "max_tree_depth": (int, "a positive integer"),
     "dense_mass": (bool, "true or false"), "checkpoint_every": (int, "a positive integer"),
-    "init": (str, "a string"), "init_steps": (int, "a positive integer"),
+    "init": (str, "a string"), "init_steps": (int, "a positive integer"), "model_program": (str, "a string"),
     "num_starts": (int, "a positive integer"), "num_steps": (int, "a positive integer"),
     "learning_rate": (float, "a number"), "n_sigma": (float, "a number"),
     "max_points": (int, "a positive integer"), "min_distance": (float, "a number"),
@@ -443,6 +445,8 @@ def load(config, *, fast: bool | None = None, output=None) -> Config:
     if sampler["kernel"] == "meads" and (sampler["num_chains"] % MEADS_FOLDS or sampler["num_chains"] < 2 * MEADS_FOLDS):
         raise ConfigError("sampler.num_chains", f"meads needs a multiple of {MEADS_FOLDS} chains, at least "
                                                 f"{2 * MEADS_FOLDS}, got {sampler['num_chains']}")
+    if sampler["model_program"] not in ("auto", "inline", "separate"):
+        raise ConfigError("sampler.model_program", f"expected auto, inline or separate, got {sampler['model_program']!r}")
     if sampler["init"] not in ("optimize", "prior"):
         raise ConfigError("sampler.init", f"expected optimize or prior, got {sampler['init']!r}")
     if not 0 < sampler["target_accept"] < 1:

@@ -73,6 +73,7 @@ def initial_points(problem: Problem, key):
     else:
         if s["init"] == "optimize":
             u, _ = optimise(smooth, u, s["init_steps"], 0.05)
+        problem.wait_compiled()
         pot, grad = jax.jit(jax.vmap(jax.value_and_grad(problem.potential)))(u)
     pot = np.asarray(pot)
     finite = np.isfinite(pot)
@@ -187,6 +188,7 @@ def run_nuts(problem: Problem, checkpoint: Path | None = None, *, resume: bool =
     chunk_fn = _chunk_ahead(problem, init_fn, chunk_fn, keys, (s, method, n_dev, lo, hi))
     z0, pe0, g0 = initial_points(problem, jax.random.fold_in(jax.random.PRNGKey(problem.cfg.seed), 1))
     share = lambda tree: jax.tree.map(lambda v: v[lo:hi], tree)  # noqa: E731
+    problem.wait_compiled()
     state = init_fn(keys, ParamInfo(share(z0), pe0[lo:hi], share(g0)))
     z_shapes = {k: np.shape(state.z[k])[1:] for k in problem.sites}
     z, stats = blocks.empty_draws(num_chains, num_samples, z_shapes, STAT_NAMES)

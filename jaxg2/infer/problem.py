@@ -55,6 +55,27 @@ from ..config import Config
 __all__ = ["Problem"]
 
 
+# potentials with more jaxpr equations than this (forward, sub-jaxprs included) are
+# compiled separately on a single CPU (``model_program = "auto"``): measured 2026-11-30,
+# lmu_ltau_sidm 18606, scotogenic_u1d 13397, dark_inverse_seesaw 11625, dark_tmm 10620
+# (separate); lmu_ltau 6889, su2h 4046, leptophilic 2271 (inline: a host call per
+# evaluation would cost a noticeable part of their 0.1–0.5 ms value-and-gradient)
+SEPARATE_MODEL_EQUATIONS = 10_000
+
+
+def _equations(jaxpr) -> int:
+    """Number of equations of ``jaxpr``, those of its sub-jaxprs (jit, loops, conds) included."""
+    n = 0
+    for eqn in jaxpr.eqns:
+        n += 1
+        for param in eqn.params.values():
+            for sub in param if isinstance(param, (list, tuple)) else (param,):
+                inner = getattr(sub, "jaxpr", sub)
+                if hasattr(inner, "eqns"):
+                    n += _equations(inner)
+    return n
+
+
 def _abstract_mesh():
     """The current abstract mesh (hashable), or None where JAX has no such public function."""
     get = getattr(jax.sharding, "get_abstract_mesh", None)
@@ -235,11 +256,62 @@ class Problem:
         One ``jax.jit`` function per (config, smooth), shared by every Problem of the
         config: the optimiser, the NUTS initialisation and the NUTS chunk each call it, and
         JAX traces it (and caches its derivative and batched forms) once instead of in
-        every program — tracing a model costs seconds."""
+        every program — tracing a model costs seconds.  For a big model
+        (:attr:`separate_model`) those programs call one separately compiled
+        value-and-gradient instead of each compiling the model
+        (:func:`jaxg2.compilation.separate_value_and_grad`)."""
+        if overrides is None and self.separate_model:
+            return self._separate_potential()(u)
+        return self._inline_potential()(u, overrides)
+
+    def _inline_potential(self):
         if self.smooth not in self._potentials:
             self._potentials[self.smooth] = jax.jit(
                 lambda u, ov: potential_energy(self.numpyro_model, (), {"overrides": ov, "record": False}, u))
-        return self._potentials[self.smooth](u, overrides)
+        return self._potentials[self.smooth]
+
+    def _separate_potential(self):
+        key = ("separate", self.smooth)
+        if key not in self._potentials:
+            from ..compilation import separate_value_and_grad
+
+            inline = self._inline_potential()
+            self._potentials[key] = separate_value_and_grad(lambda u: inline(u, None), self._site_shapes())
+        return self._potentials[key]
+
+    def _site_shapes(self) -> dict:
+        """The sites' unconstrained shapes and dtypes, unbatched."""
+        draws = jax.eval_shape(lambda k: self.prior_draws(k, 1), jax.random.PRNGKey(0))
+        return {k: jax.ShapeDtypeStruct(v.shape[1:], v.dtype) for k, v in draws.items()}
+
+    @property
+    def separate_model(self) -> bool:
+        """Whether the potential is compiled as a program of its own and called from the
+        samplers' and optimisers' programs (``[sampler] model_program``): "separate",
+        "inline", or "auto" (default) — separate on a single CPU device when the model's
+        potential has more than :data:`SEPARATE_MODEL_EQUATIONS` jaxpr equations.  Then
+        the model is compiled once instead of once per program (lmu_ltau_sidm ``--fast``:
+        see the README), at the price of a host call per evaluation and chain (tens of µs,
+        against milliseconds for such a model)."""
+        key = ("separate?", self.smooth)
+        if key not in self._potentials:
+            mode = self.cfg.sampler["model_program"]
+            if mode == "auto":
+                single_cpu = jax.default_backend() == "cpu" and jax.local_device_count() == 1
+                self._potentials[key] = single_cpu and _equations(
+                    jax.make_jaxpr(lambda u: self._inline_potential()(u, None))(self._site_shapes()).jaxpr
+                ) > SEPARATE_MODEL_EQUATIONS
+            else:
+                self._potentials[key] = mode == "separate"
+        return self._potentials[key]
+
+    def wait_compiled(self):
+        """Block until the separately compiled model (if any) is compiled: counted as
+        compile time by :class:`jaxg2.compilation.CompileClock` (a wait inside the host
+        call would count as running time)."""
+        key = ("separate", self.smooth)
+        if key in self._potentials:
+            self._potentials[key].wait()
 
     def log_jacobian(self, u, overrides=None):
         """log |det ∂x/∂u| of the map from unconstrained ``u`` to the sites x as sampled:

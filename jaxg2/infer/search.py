@@ -93,6 +93,7 @@ def optimise(problem: Problem, u0: dict, num_steps: int, learning_rate: float, o
     cache = problem.__dict__.setdefault("_optimisers", {})
     if key not in cache:
         cache[key] = _build_optimiser(problem, num_steps, learning_rate, dict(tkey), overrides is not None, n_dev)
+    problem.wait_compiled()
     u, val, grad = cache[key](devices.put(u0, n_dev), devices.put(overrides, n_dev) if overrides else overrides)
     return (u, val, grad) if return_grad else (u, val)
 
