@@ -203,46 +203,55 @@ def compile_ahead(jitted, *args):
     return call
 
 
-def separate_value_and_grad(fn, example):
+def separate_value_and_grad(fn, example, batch: int = 1):
     """``fn`` (a pytree like ``example`` → scalar) whose value and gradient come from one
     program compiled on its own, called from traced code through :func:`jax.pure_callback`.
 
     A big model inlined in every program that uses it (optimiser, NUTS initialisation,
     NUTS chunk) is compiled once per program; here those programs hold only a host call,
-    and ``jit(value_and_grad(fn))`` for ``example``'s shapes is compiled once, ahead
-    (:func:`compile_ahead`, started now; ``.wait()`` on the result blocks until it is
-    ready).  Differentiable in reverse mode (``custom_vjp``: the forward call returns the
-    gradient too, so a value-and-gradient costs one evaluation); batched (``vmap``)
-    arguments are evaluated member by member.  For CPU: on an accelerator every call
-    would copy to the host.  Programs holding a host call are not stored in the persistent
-    cache (the separate program is).
+    and ``jit(vmap(value_and_grad(fn)))`` over ``batch`` points of ``example``'s shapes
+    (``jit(value_and_grad(fn))`` for ``batch = 1``) is compiled once, ahead (:func:`compile_ahead`, started now; ``.wait()`` on the result
+    blocks until it is ready).  Differentiable in reverse mode (``custom_vjp``: the forward
+    call returns the gradient too, so a value-and-gradient costs one evaluation).  Batched
+    (``vmap``) arguments are evaluated ``batch`` points per call: NUTS's vectorised chains
+    (``batch`` = their number) in one call, larger batches in several, smaller ones padded
+    by repeating a point.  For CPU: on an accelerator every call would copy to the host.
+    Programs holding a host call are not stored in the persistent cache (the separate
+    program is).
     """
     leaves_ex, tree = jax.tree.flatten(example)
     shapes = [tuple(np.shape(x)) for x in leaves_ex]
     sizes = [math.prod(sh) for sh in shapes]
     offsets = np.cumsum([1] + sizes)  # packed output: [value, gradient leaves flattened]
-    program = compile_ahead(jax.jit(jax.value_and_grad(fn)), example)
     dtype = jnp.result_type(float)
+    if batch == 1:  # unbatched: tracing the batched form of a big model costs seconds more
+        program = compile_ahead(jax.jit(jax.value_and_grad(fn)), example)
+    else:
+        batched = jax.tree.unflatten(tree, [jax.ShapeDtypeStruct((batch,) + sh, dtype) for sh in shapes])
+        program = compile_ahead(jax.jit(jax.vmap(jax.value_and_grad(fn))), batched)
     ready = []  # the compiled program, after the first call has waited for it
 
     def host(*leaves):
         if not ready:
             ready.append(program.wait())
         run = ready[0]
-        leaves = [np.asarray(x) for x in leaves]
-        batch = leaves[0].shape[:leaves[0].ndim - len(shapes[0])]  # broadcast_all: one batch shape
-        n = math.prod(batch)
-        flat = [x.reshape((n,) + sh) for x, sh in zip(leaves, shapes)]
-        out = np.empty((n, int(offsets[-1])), dtype)
-        for i in range(n):
-            v, g = run(tree.unflatten([x[i] for x in flat]))
-            out[i, 0] = v
+        leaves = [np.asarray(x, dtype) for x in leaves]
+        shape = leaves[0].shape[:leaves[0].ndim - len(shapes[0])]  # broadcast_all: one batch shape
+        n = math.prod(shape)
+        calls = -(-n // batch)
+        pick = np.minimum(np.arange(calls * batch), n - 1)  # pad by repeating the last point
+        flat = [x.reshape((n,) + sh)[pick] for x, sh in zip(leaves, shapes)]
+        out = np.empty((calls * batch, int(offsets[-1])), dtype)
+        for c in range(calls):
+            rows = slice(c * batch, (c + 1) * batch)
+            v, g = run(tree.unflatten([x[rows] if batch > 1 else x[c] for x in flat]))
+            out[rows, 0] = v
             for lo, hi, gl in zip(offsets[:-1], offsets[1:], tree.flatten_up_to(g)):
-                out[i, lo:hi] = np.ravel(gl)
-        return out.reshape(batch + (int(offsets[-1]),))
+                out[rows, lo:hi] = np.reshape(gl, (batch, hi - lo))
+        return out[:n].reshape(shape + (int(offsets[-1]),))
 
     def call(u):
-        # one packed output: each output of a host call costs a device transfer (~30 µs)
+        # one packed output: fewer host-to-device transfers
         out = jax.pure_callback(host, jax.ShapeDtypeStruct((int(offsets[-1]),), dtype), *jax.tree.leaves(u),
                                 vmap_method="broadcast_all")
         grads = [out[..., lo:hi].reshape(out.shape[:-1] + sh) for lo, hi, sh in zip(offsets[:-1], offsets[1:], shapes)]

@@ -223,7 +223,8 @@ def test_compile_clock_separates_worker_compiles_from_the_callers_time():
 
 def test_separate_value_and_grad_matches_the_inline_function_under_jit_vmap_grad():
     """The separately compiled value and gradient (host call, custom_vjp) equal those of the
-    function itself: unbatched, vmapped, doubly vmapped with an unbatched leaf, inside jit."""
+    function itself: unbatched, vmapped, doubly vmapped with an unbatched leaf, inside jit,
+    and for a program compiled over 3 points (chunked and padded batches)."""
     import numpy as np
 
     def fn(u):
@@ -247,6 +248,11 @@ def test_separate_value_and_grad_matches_the_inline_function_under_jit_vmap_grad
     ref = jax.vmap(jax.vmap(fn, in_axes=ax), in_axes=ax)({"a": a2, "b": u["b"]})
     np.testing.assert_allclose(np.asarray(nested), np.asarray(ref), rtol=1e-14)
     assert f.wait() is not None
+    f3 = compilation.separate_value_and_grad(fn, ex, batch=3)     # 5 points: two calls, one padded
+    vb3, gb3 = jax.vmap(jax.value_and_grad(f3))(ub)
+    np.testing.assert_allclose(np.asarray(vb3), np.asarray(vb0), rtol=1e-14)
+    np.testing.assert_allclose(np.asarray(gb3["b"]), np.asarray(gb0["b"]), rtol=1e-14)
+    np.testing.assert_allclose(float(f3(u)), float(v0), rtol=1e-15)   # one point, padded to 3
 
 
 def test_separate_model_program_gives_the_inline_potential_and_resumes_identically(tmp_path):
