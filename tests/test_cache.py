@@ -287,3 +287,20 @@ def test_separate_model_program_gives_the_inline_potential_and_resumes_identical
     for k in full.z:
         np.testing.assert_array_equal(resumed.z[k], full.z[k])
     assert isinstance(resumed, blocks.Draws)
+
+
+def test_auto_model_program_separates_the_big_models_only():
+    """``model_program = "auto"`` on one CPU: scotogenic_u1d (13 397 equations) is compiled
+    separately, the default lmu_ltau fit (6889) stays inline — the threshold's documented split."""
+    from pathlib import Path
+
+    from jaxg2 import config
+    from jaxg2.infer import Problem
+    from jaxg2.infer.problem import SEPARATE_MODEL_EQUATIONS, _equations
+
+    fits = Path(__file__).parents[1] / "fits"
+    big = Problem(config.load(fits / "scotogenic_u1d_2025.toml", fast=True))
+    small = Problem(config.load(fits / "lmu_ltau_2021.toml", fast=True))
+    assert big.separate_model and not small.separate_model
+    n = _equations(jax.make_jaxpr(lambda u: small._inline_potential()(u, None))(small._site_shapes()).jaxpr)
+    assert 1000 < n < SEPARATE_MODEL_EQUATIONS
