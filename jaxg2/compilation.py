@@ -221,14 +221,16 @@ def separate_value_and_grad(fn, example, batch: int = 1):
     """
     leaves_ex, tree = jax.tree.flatten(example)
     shapes = [tuple(np.shape(x)) for x in leaves_ex]
-    sizes = [math.prod(sh) for sh in shapes]
-    offsets = np.cumsum([1] + sizes)  # packed output: [value, gradient leaves flattened]
+    offsets = np.cumsum([1] + [math.prod(sh) for sh in shapes])  # packed: [value, gradient leaves flattened]
+    width = int(offsets[-1])
     dtype = jnp.result_type(float)
     if batch == 1:  # unbatched: tracing the batched form of a big model costs seconds more
         program = compile_ahead(jax.jit(jax.value_and_grad(fn)), example)
+        points = lambda x, c: x[c]  # noqa: E731
     else:
         batched = jax.tree.unflatten(tree, [jax.ShapeDtypeStruct((batch,) + sh, dtype) for sh in shapes])
         program = compile_ahead(jax.jit(jax.vmap(jax.value_and_grad(fn))), batched)
+        points = lambda x, c: x[c * batch:(c + 1) * batch]  # noqa: E731
     ready = []  # the compiled program, after the first call has waited for it
 
     def host(*leaves):
@@ -241,18 +243,17 @@ def separate_value_and_grad(fn, example, batch: int = 1):
         calls = -(-n // batch)
         pick = np.minimum(np.arange(calls * batch), n - 1)  # pad by repeating the last point
         flat = [x.reshape((n,) + sh)[pick] for x, sh in zip(leaves, shapes)]
-        out = np.empty((calls * batch, int(offsets[-1])), dtype)
+        out = np.empty((calls, batch, width), dtype)
         for c in range(calls):
-            rows = slice(c * batch, (c + 1) * batch)
-            v, g = run(tree.unflatten([x[rows] if batch > 1 else x[c] for x in flat]))
-            out[rows, 0] = v
+            v, g = run(tree.unflatten([points(x, c) for x in flat]))
+            out[c, :, 0] = v
             for lo, hi, gl in zip(offsets[:-1], offsets[1:], tree.flatten_up_to(g)):
-                out[rows, lo:hi] = np.reshape(gl, (batch, hi - lo))
-        return out[:n].reshape(shape + (int(offsets[-1]),))
+                out[c, :, lo:hi] = np.reshape(gl, (batch, hi - lo))
+        return out.reshape(calls * batch, width)[:n].reshape(shape + (width,))
 
     def call(u):
         # one packed output: fewer host-to-device transfers
-        out = jax.pure_callback(host, jax.ShapeDtypeStruct((int(offsets[-1]),), dtype), *jax.tree.leaves(u),
+        out = jax.pure_callback(host, jax.ShapeDtypeStruct((width,), dtype), *jax.tree.leaves(u),
                                 vmap_method="broadcast_all")
         grads = [out[..., lo:hi].reshape(out.shape[:-1] + sh) for lo, hi, sh in zip(offsets[:-1], offsets[1:], shapes)]
         return out[..., 0], tree.unflatten(grads)

@@ -294,8 +294,8 @@ class Problem:
         potential has more than :data:`SEPARATE_MODEL_EQUATIONS` jaxpr equations.  Then
         the model is compiled once instead of once per program (lmu_ltau_sidm ``--fast``:
         see the README), at the price of a host call per evaluation of the vectorised
-        chains (~0.1 ms, against milliseconds for such a model)."""
-        key = ("separate?", self.smooth)
+        chains (~0.12 ms, against milliseconds for such a model)."""
+        key = ("model_program", self.smooth)
         if key not in self._potentials:
             mode = self.cfg.sampler["model_program"]
             if mode == "auto":
