@@ -11,7 +11,10 @@ fully fused elementwise programs of the loop functions and likelihoods several
 times more slowly (measured on jaxlib 0.10.2, 2 cores: the scotogenic_u1d
 potential's value+gradient 150 s → 32 s; the results are the same to rounding).
 The flag must be set before JAX creates its CPU client, i.e. before the first JAX
-computation of the process.
+computation of the process.  Its limit: the older emitter recurses about 8 stack frames
+per fused operation on XLA's 2 MB compile threads, so one fused chain of ~10⁴
+elementwise operations segfaults while compiling (measured: 1500 unrolled steps of 8
+operations); ``JAXG2_XLA_DEFAULTS=0`` or a ``lax.scan`` avoids it.
 
 Sub-packages (imported on first use so that ``import jaxg2`` stays fast):
 ``constants``, ``loops``, ``neutrino``, ``sidm``, ``cosmo``, ``experiments``,

@@ -129,9 +129,11 @@ TRACED = []
 
 
 def lowered(event, duration, **kwargs):
-    """A long lowering (the model's program, not the small ones traced on the way) ends
-    right before XLA's compiler gets that program."""
-    if TRACED and event == "/jax/core/compile/jaxpr_to_mlir_module_duration" and duration > 0.2:
+    """Lowering the sampler's program (``run_chunk``: the model's value and gradient) ends
+    right before XLA's compiler gets it; where JAX does not name the function, a long
+    lowering marks it."""
+    if TRACED and event == "/jax/core/compile/jaxpr_to_mlir_module_duration" and (
+            "run_chunk" in kwargs.get("fun_name", "") or duration > 0.2):
         print("COMPILING", file=sys.stderr, flush=True)
 
 
@@ -139,11 +141,15 @@ jax.monitoring.register_event_duration_secs_listener(lowered)
 
 
 def observables(t):
-    """An unrolled chain of a few hundred operations: XLA compiles it for tens of seconds."""
+    """An unrolled chain of a few hundred steps: XLA compiles its value and gradient for tens
+    of seconds (250 steps: 60-90 s on 2 cores; the time grows as the square of the length).
+    Not much longer: XLA's older CPU emitter, which jaxg2 selects, recurses about 8 frames
+    per fused operation on a 2 MB compile thread, and a chain of ~1500 steps overflows it (a
+    segfault a few seconds into the compilation, which raced this test's SIGINT)."""
     TRACED.append(1)
     a = t["a"]
     x = a
-    for i in range(1500):
+    for i in range(250):
         x = jnp.sin(x + 0.001 * i) * jnp.cos(a * (1 + 1e-4 * i)) + jnp.where(x > 0, jnp.log1p(x * x), x)
     return {"delta_a_mu": 1e-9 * a + 1e-30 * x}
 

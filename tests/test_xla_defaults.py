@@ -51,3 +51,25 @@ def test_same_numbers_with_and_without_the_flag():
     assert abs(on["v"] - off["v"]) <= 1e-13 * abs(off["v"])
     for a, b in zip(on["g"], off["g"]):
         assert abs(a - b) <= 1e-12 * max(abs(b), 1e-300)
+
+
+_DEEP_CHAIN = r"""
+import jaxg2, jax, jax.numpy as jnp
+def chain(a):
+    x = a
+    for i in range(1500):
+        x = jnp.sin(x + 0.001 * i) * jnp.cos(a * (1 + 1e-4 * i)) + jnp.where(x > 0, jnp.log1p(x * x), x)
+    return x
+print(float(jax.jit(chain)(0.3)))
+"""
+
+
+def test_deep_fused_chain_compiles_with_the_defaults_off():
+    """The documented way out of the older emitter's limit: one fused chain of 1500 steps
+    (~12 000 operations) overflows its 2 MB compile thread (a segfault, jaxlib 0.10.2), and
+    compiles with ``JAXG2_XLA_DEFAULTS=0``."""
+    env = {k: v for k, v in os.environ.items() if k not in ("XLA_FLAGS", "JAXG2_XLA_DEFAULTS")}
+    env.update(JAXG2_XLA_DEFAULTS="0", JAX_PLATFORMS="cpu")
+    out = subprocess.run([sys.executable, "-c", _DEEP_CHAIN], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, (out.returncode, out.stderr[-2000:])
+    assert abs(float(out.stdout.strip().splitlines()[-1])) < 10
