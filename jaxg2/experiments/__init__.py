@@ -41,6 +41,8 @@ from typing import Any, Mapping
 import jax.numpy as jnp
 import yaml
 
+from jaxg2.numerics.interpolation import monotone_cubic
+
 DATA_DIR = Path(__file__).parent / "data"
 
 KINDS = ("measurement", "upper_limit", "lower_limit", "interval", "parameters", "curve")
@@ -166,13 +168,15 @@ def get(name: str) -> Entry:
 
 @dataclass(frozen=True)
 class LimitCurve:
-    """An upper-limit curve y_max(x) (e.g. ε(m_A′)) interpolated linearly in log–log.
+    """An upper-limit curve y_max(x) (e.g. ε(m_A′)) interpolated in log–log by the
+    monotone cubic (:func:`jaxg2.numerics.monotone_cubic`).
 
     Calling the curve with ``x`` (same units as the CSV's first column, GeV for
     masses) returns the limit.  Outside the tabulated range ``[x_min, x_max]`` the
     experiment says nothing, so the curve returns ``+inf`` (no exclusion); the
-    gradient there is zero.  Inside, the interpolant is continuous and piecewise
-    differentiable in x (finite gradients everywhere, jit/vmap-safe).
+    gradient there is zero.  Inside, the interpolant passes through the tabulated
+    points, never goes beyond two neighbouring points' values, and is C¹ except at a
+    repeated x (a vertical step of the digitised curve, kept as a step); jit/vmap-safe.
     """
 
     name: str
@@ -197,7 +201,7 @@ class LimitCurve:
         x = jnp.asarray(x, dtype=jnp.float64)
         inside = (x >= self.x_min) & (x <= self.x_max)
         x_safe = jnp.where(inside, x, self.x_min)  # double-where: log of a safe value
-        y = jnp.exp(jnp.interp(jnp.log(x_safe), lx_tab, ly_tab))
+        y = jnp.exp(monotone_cubic(jnp.log(x_safe), lx_tab, ly_tab))
         return jnp.where(inside, y, jnp.inf)
 
 

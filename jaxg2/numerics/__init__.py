@@ -2,11 +2,11 @@
 
 :mod:`jaxg2.numerics.roots` — differentiable root finds (optimistix Newton with
 implicit-function-theorem gradients).
-:mod:`jaxg2.numerics.interpolation` — grid interpolation with a continuous gradient
-(tensor-product Catmull–Rom) for tables inside likelihoods.
+:mod:`jaxg2.numerics.interpolation` — interpolation with a continuous gradient for
+tables (tensor-product Catmull–Rom) and digitised curves (monotone cubic) inside likelihoods.
 """
 
-from .interpolation import cubic_grid
+from .interpolation import cubic_grid, monotone_cubic
 from .roots import newton_root
 
-__all__ = ["cubic_grid", "newton_root"]
+__all__ = ["cubic_grid", "monotone_cubic", "newton_root"]
