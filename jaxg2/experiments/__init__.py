@@ -41,7 +41,7 @@ from typing import Any, Mapping
 import jax.numpy as jnp
 import yaml
 
-from jaxg2.numerics.interpolation import monotone_cubic
+from jaxg2.numerics import monotone_cubic
 
 DATA_DIR = Path(__file__).parent / "data"
 
