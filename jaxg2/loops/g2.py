@@ -57,11 +57,11 @@ two-parameter dipole integrals to the single JN integrals above is shown in
 the lfv module docstring; the tests compare these functions with mpmath
 quadrature of the JN integrals exactly as written here.
 
-Many points: value + gradient costs ≈ 2.6 µs per point on one CPU core; one
-``vmap`` over 10⁶ points holds ≈ 2.7 kB per point (XLA materialises the ~70
-fused buffers of the three root regimes), so map large batches in chunks,
-``jax.lax.map(jax.value_and_grad(f), points, batch_size=65536)`` — 273 MiB for
-10⁶ points at the same speed (``benchmarks/bench_loops.py``).
+Many points: value + gradient costs ≈ 2.8 µs per point on the 2-core CPU; one
+``vmap`` over 10⁶ points needs ~155 MiB (XLA's plan) and 2.6 s, because the
+moments evaluate a large batch a chunk at a time and keep only their partial
+derivatives for the gradient (:func:`jaxg2.loops._closed.moments`;
+``benchmarks/bench_loops.py``).
 """
 
 from __future__ import annotations

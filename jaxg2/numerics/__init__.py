@@ -2,11 +2,14 @@
 
 :mod:`jaxg2.numerics.roots` — differentiable root finds (optimistix Newton with
 implicit-function-theorem gradients).
+:mod:`jaxg2.numerics.batching` — elementwise kernels evaluated in chunks of bounded
+memory, also under ``vmap`` (:func:`jax.custom_batching.custom_vmap`).
 :mod:`jaxg2.numerics.interpolation` — interpolation with a continuous gradient for
 tables (tensor-product Catmull–Rom) and digitised curves (monotone cubic) inside likelihoods.
 """
 
+from .batching import elementwise_chunked, elementwise_with_partials
 from .interpolation import cubic_grid, monotone_cubic
 from .roots import newton_root
 
-__all__ = ["cubic_grid", "monotone_cubic", "newton_root"]
+__all__ = ["cubic_grid", "elementwise_chunked", "elementwise_with_partials", "monotone_cubic", "newton_root"]
