@@ -142,14 +142,17 @@ def test_vmapped_gradient_over_more_points_than_a_chunk_is_unchanged(monkeypatch
     assert np.all(np.abs(np.asarray(got[1]) - np.asarray(want[1])) <= 1e-11 * scale)
 
 
-def test_a_million_point_vmapped_value_and_gradient_fits_in_one_gib():
+@pytest.mark.parametrize("shape", [(10**6, 4), (2, 500_000, 4)])  # one vmap; a large vmap inside a small one
+def test_a_million_point_vmapped_value_and_gradient_fits_in_one_gib(shape):
     """XLA's planned memory (arguments + outputs + temporaries) of the compiled program; nothing is run."""
 
     def g2(p):
         return loops.g2_neutral_scalar(M_MU, M_MU * jnp.exp(p[0]), M_MU * jnp.exp(p[1]), p[2], p[3])
 
-    prog = jax.jit(jax.vmap(jax.value_and_grad(g2)))
-    mem = prog.lower(jax.ShapeDtypeStruct((10**6, 4), jnp.float64)).compile().memory_analysis()
+    prog = jax.value_and_grad(g2)
+    for _ in shape[:-1]:
+        prog = jax.vmap(prog)
+    mem = jax.jit(prog).lower(jax.ShapeDtypeStruct(shape, jnp.float64)).compile().memory_analysis()
     if mem is None:
         pytest.skip("memory_analysis() is not available on this backend")
     total = mem.argument_size_in_bytes + mem.output_size_in_bytes + mem.temp_size_in_bytes

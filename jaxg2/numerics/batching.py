@@ -85,9 +85,17 @@ def elementwise_chunked(fun, chunk: int | None = None, work_per_element: int = 1
 
     ``chunk`` defaults to :func:`default_chunk` of the backend at trace time divided by
     ``work_per_element`` (the size of the arrays ``fun`` forms per element, e.g. the
-    nodes of a quadrature rule inside it; at least one element).  Same values as ``fun`` for any input shapes, under ``jit`` and any nesting of
-    ``vmap``; forward-mode derivatives (``jvp``, ``jacfwd``) pass through, reverse
-    mode needs an enclosing ``custom_jvp`` (module docstring).
+    nodes of a quadrature rule inside it; at least one element).  Same values as
+    ``fun`` for any input shapes, under ``jit`` and any nesting of ``vmap``;
+    forward-mode derivatives (``jvp``, ``jacfwd``) pass through, reverse mode needs an
+    enclosing ``custom_jvp`` (module docstring).
+
+    Nested ``vmap``: the innermost one's batch is chunked, and every enclosing batch
+    multiplies each chunk (``vmap(vmap(f))`` over 5·10⁵ × 2 points is one pass of
+    10⁶ elements).  Calling the chunked function again from its batching rule would
+    chunk all levels together, but JAX's JVP of ``custom_vmap`` then recurses forever
+    under ``vmap(jvp(...))`` (``jax.hessian``), so it is not done: put the large batch
+    innermost.
     """
     if chunk is not None and chunk < 1:
         raise ValueError(f"chunk must be a positive number of elements, not {chunk}")
