@@ -142,6 +142,13 @@ def test_vmapped_gradient_over_more_points_than_a_chunk_is_unchanged(monkeypatch
     assert np.all(np.abs(np.asarray(got[1]) - np.asarray(want[1])) <= 1e-11 * scale)
 
 
+def _planned_bytes(jitted, shape):
+    """Arguments + outputs + temporaries of the compiled program (XLA's plan; nothing is run)."""
+    mem = jitted.lower(jax.ShapeDtypeStruct(shape, jnp.float64)).compile().memory_analysis()
+    assert mem is not None, "memory_analysis() returned None: this backend does not report the plan"
+    return mem.argument_size_in_bytes + mem.output_size_in_bytes + mem.temp_size_in_bytes
+
+
 @pytest.mark.parametrize("shape", [(10**6, 4), (2, 500_000, 4)])  # one vmap; a large vmap inside a small one
 def test_a_million_point_vmapped_value_and_gradient_fits_in_one_gib(shape):
     """XLA's planned memory (arguments + outputs + temporaries) of the compiled program; nothing is run."""
@@ -152,18 +159,12 @@ def test_a_million_point_vmapped_value_and_gradient_fits_in_one_gib(shape):
     prog = jax.value_and_grad(g2)
     for _ in shape[:-1]:
         prog = jax.vmap(prog)
-    mem = jax.jit(prog).lower(jax.ShapeDtypeStruct(shape, jnp.float64)).compile().memory_analysis()
-    if mem is None:
-        pytest.skip("memory_analysis() is not available on this backend")
-    total = mem.argument_size_in_bytes + mem.output_size_in_bytes + mem.temp_size_in_bytes
+    total = _planned_bytes(jax.jit(prog), shape)
     assert total < 2**30, f"{total / 2**20:.0f} MiB"
 
 
 def test_dark_tmm_transition_loop_gradient_memory_per_point():
     """vmap(grad(ΔK)) with the graded 28 000-node rule: 4.5 MiB per point when every node's intermediates were kept."""
     prog = jax.jit(jax.vmap(jax.grad(lambda m: delta_K(*m), argnums=0)))
-    mem = prog.lower(jax.ShapeDtypeStruct((1000, 5), jnp.float64)).compile().memory_analysis()
-    if mem is None:
-        pytest.skip("memory_analysis() is not available on this backend")
-    total = mem.argument_size_in_bytes + mem.output_size_in_bytes + mem.temp_size_in_bytes
+    total = _planned_bytes(prog, (1000, 5))
     assert total / 1000 < 0.1 * 2**20, f"{total / 1000 / 2**20:.2f} MiB per point"
