@@ -435,3 +435,20 @@ def test_doublet_split_rule_floor_and_gradients():
                 for d in (-200.0, 200.0):
                     g = grad(jnp.array([s, m0, mh, d]))
                     assert np.all(np.isfinite(np.asarray(g)))
+
+
+def test_rule_derived_parameter_is_not_a_scan_axis():
+    """A parameter derived by a named rule (su2h_2021's m_H+ from the doublet split) cannot be a
+    scan axis: one config error naming the field, not a scan whose rule overwrites the axis."""
+    from pathlib import Path
+
+    import tomllib
+
+    from jaxg2 import config
+
+    raw = tomllib.loads((Path(__file__).parents[1] / "fits" / "su2h_2021.toml").read_text())
+    assert raw["parameters"]["m_Hplus"]["rule"] == "from_doublet_split"
+    raw["scan"]["y"] = {"name": "m_Hplus", "low": 100.0, "high": 900.0, "num": 5}
+    with pytest.raises(config.ConfigError, match="derived and cannot be a scan axis") as err:
+        config.load(raw, fast=True)
+    assert err.value.field == "scan.y.name"
