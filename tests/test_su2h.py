@@ -2,6 +2,8 @@
 neutrino masses, constraints, the paper's quoted numbers, and the JAX transforms."""
 
 import math
+import tomllib
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -9,8 +11,9 @@ import mpmath as mp
 import numpy as np
 import pytest
 
+from jaxg2 import config, experiments
 from jaxg2 import constants as C
-from jaxg2 import experiments
+from jaxg2.infer import Problem
 from jaxg2.loops import g2_charged_scalar, g2_neutral_scalar
 from jaxg2.models import get
 from jaxg2.models import su2h_magnetic_moment as S
@@ -365,11 +368,6 @@ def test_fit_2021_box_reaches_the_band_where_the_fig3_slice_cannot():
     point found by ``jaxg2 search`` (2026-11-30; near-degenerate charged states, small T) satisfies every
     default constraint in hard form with Δa_μ within 1σ of 2021, while on the paper's
     Fig. 3 slice (su2h_2021_paper.toml's spectrum) the electroweak fit (T ≈ 4) excludes it."""
-    from pathlib import Path
-
-    from jaxg2 import config
-    from jaxg2.infer import Problem
-
     fits = Path(__file__).parents[1] / "fits"
     p = Problem(config.load(fits / "su2h_2021.toml", fast=True), smooth=False)
     assert p.cfg.free == ("f", "f_prime", "h3", "sin_alpha", "m_phi0", "m_hplus", "dm_doublet")
@@ -403,11 +401,6 @@ def test_t_parameter_is_quadratic_in_the_doublet_split(s):
     """T ≈ (8/3) δ²/(16π² α v²) for near-degenerate spectra (leading order of F(m₁², m₂²) =
     (2/3)(m₁ − m₂)²; α v² = ŝ_W² m_W²/π), δ = sin²α m_h+ + cos²α m_H+ − m_φ0 — through the
     config rule (m_H+ derived from δ) and the electroweak library's T of the mixed doublets."""
-    from pathlib import Path
-
-    from jaxg2 import config
-    from jaxg2.infer import Problem
-
     p = Problem(config.load(Path(__file__).parents[1] / "fits" / "su2h_2025.toml", fast=True))
     assert p.cfg.free == ("f", "f_prime", "h3", "sin_alpha", "m_phi0", "m_hplus", "dm_doublet")
     alpha_v2 = C.SIN2_THETA_W_MSBAR_MZ * C.M_W**2 / math.pi
@@ -440,12 +433,6 @@ def test_doublet_split_rule_floor_and_gradients():
 def test_rule_derived_parameter_is_not_a_scan_axis():
     """A parameter derived by a named rule (su2h_2021's m_H+ from the doublet split) cannot be a
     scan axis: one config error naming the field, not a scan whose rule overwrites the axis."""
-    from pathlib import Path
-
-    import tomllib
-
-    from jaxg2 import config
-
     raw = tomllib.loads((Path(__file__).parents[1] / "fits" / "su2h_2021.toml").read_text())
     assert raw["parameters"]["m_Hplus"]["rule"] == "from_doublet_split"
     raw["scan"]["y"] = {"name": "m_Hplus", "low": 100.0, "high": 900.0, "num": 5}
