@@ -25,8 +25,8 @@ CHEAP = ("delta_a_mu", "delta_a_tau", "eps_AZ", "tau_zprime_s", "gamma_phi", "bo
 
 
 def _cheap(th):
-    """The cheap observables at ``th``: one trace of the model (a comprehension that called
-    ``observables`` once per key traced it 11 times, ~40 s of the test's compile)."""
+    """The cheap observables at ``th``, from one call of ``observables`` (one call per key
+    would trace the model once per key)."""
     out = MODEL.observables(th, keys=CHEAP)
     return {k: out[k] for k in CHEAP}
 
