@@ -53,7 +53,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["enable_cache", "cache_dir", "exported_call", "compile_ahead", "separate_value_and_grad", "CompileClock",
+__all__ = ["enable_cache", "cache_dir", "exported_call", "compile_ahead", "separate_value_and_grad", "separate_value", "CompileClock",
            "MIN_COMPILE_SECONDS"]
 
 MIN_COMPILE_SECONDS = 0.5
@@ -219,17 +219,53 @@ def separate_value_and_grad(fn, example, batch: int = 1):
     Programs holding a host call are not stored in the persistent cache (the separate
     program is).
     """
+    call, shapes, tree, wait = _separate(fn, example, batch, grad=True)
+
+    @jax.custom_vjp
+    def f(u):
+        return call(u)[0]
+
+    def f_bwd(grad, cotangent):
+        return (jax.tree.map(lambda g: cotangent * g, grad),)
+
+    f.defvjp(call, f_bwd)
+    f.wait = wait
+    return f
+
+
+def separate_value(fn, example, batch: int = 1):
+    """``fn`` (a pytree like ``example`` → scalar) evaluated by one program compiled on its
+    own — ``jit(vmap(fn))`` over ``batch`` points, ahead — and called from traced code
+    through a host call, as :func:`separate_value_and_grad` but without the gradient (and
+    not differentiable).  For a likelihood that a big program calls in many places (jaxns'
+    nested sampler inlines it in each of its vmapped stages and compiles it once per place:
+    :mod:`jaxg2.infer.evidence`).  ``.wait()`` blocks until it is compiled."""
+    call, _, _, wait = _separate(fn, example, batch, grad=False)
+
+    def f(u):
+        return call(u)[0]
+
+    f.wait = wait
+    return f
+
+
+def _separate(fn, example, batch: int, grad: bool):
+    """The host call of :func:`separate_value_and_grad` (``grad``) and :func:`separate_value`:
+    ``call(u) -> (value, gradient pytree or None)``, plus the leaf shapes, the tree and the
+    compiled program's ``wait``."""
     leaves_ex, tree = jax.tree.flatten(example)
     shapes = [tuple(np.shape(x)) for x in leaves_ex]
-    offsets = np.cumsum([1] + [math.prod(sh) for sh in shapes])  # packed: [value, gradient leaves flattened]
+    sizes = [math.prod(sh) for sh in shapes] if grad else []
+    offsets = np.cumsum([1] + sizes)  # packed: [value, gradient leaves flattened]
     width = int(offsets[-1])
     dtype = jnp.result_type(float)
+    traced = jax.value_and_grad(fn) if grad else fn
     if batch == 1:  # unbatched: tracing the batched form of a big model costs seconds more
-        program = compile_ahead(jax.jit(jax.value_and_grad(fn)), example)
+        program = compile_ahead(jax.jit(traced), example)
         points = lambda x, c: x[c]  # noqa: E731
     else:
         batched = jax.tree.unflatten(tree, [jax.ShapeDtypeStruct((batch,) + sh, dtype) for sh in shapes])
-        program = compile_ahead(jax.jit(jax.vmap(jax.value_and_grad(fn))), batched)
+        program = compile_ahead(jax.jit(jax.vmap(traced)), batched)
         points = lambda x, c: x[c * batch:(c + 1) * batch]  # noqa: E731
     ready = []  # the compiled program, after the first call has waited for it
 
@@ -245,29 +281,23 @@ def separate_value_and_grad(fn, example, batch: int = 1):
         flat = [x.reshape((n,) + sh)[pick] for x, sh in zip(leaves, shapes)]
         out = np.empty((calls, batch, width), dtype)
         for c in range(calls):
-            v, g = run(tree.unflatten([points(x, c) for x in flat]))
-            out[c, :, 0] = v
-            for lo, hi, gl in zip(offsets[:-1], offsets[1:], tree.flatten_up_to(g)):
-                out[c, :, lo:hi] = np.reshape(gl, (batch, hi - lo))
+            r = run(tree.unflatten([points(x, c) for x in flat]))
+            out[c, :, 0] = r[0] if grad else r
+            if grad:
+                for lo, hi, gl in zip(offsets[:-1], offsets[1:], tree.flatten_up_to(r[1])):
+                    out[c, :, lo:hi] = np.reshape(gl, (batch, hi - lo))
         return out.reshape(calls * batch, width)[:n].reshape(shape + (width,))
 
     def call(u):
         # one packed output: fewer host-to-device transfers
         out = jax.pure_callback(host, jax.ShapeDtypeStruct((width,), dtype), *jax.tree.leaves(u),
                                 vmap_method="broadcast_all")
+        if not grad:
+            return out[..., 0], None
         grads = [out[..., lo:hi].reshape(out.shape[:-1] + sh) for lo, hi, sh in zip(offsets[:-1], offsets[1:], shapes)]
         return out[..., 0], tree.unflatten(grads)
 
-    @jax.custom_vjp
-    def f(u):
-        return call(u)[0]
-
-    def f_bwd(grad, cotangent):
-        return (jax.tree.map(lambda g: cotangent * g, grad),)
-
-    f.defvjp(call, f_bwd)
-    f.wait = program.wait
-    return f
+    return call, shapes, tree, program.wait
 
 
 def _union(spans) -> float:

@@ -255,6 +255,21 @@ def test_separate_value_and_grad_matches_the_inline_function_under_jit_vmap_grad
     np.testing.assert_allclose(float(f3(u)), float(v0), rtol=1e-15)   # one point, padded to 3
 
 
+def test_separate_value_matches_the_function_in_batches_and_inside_jit():
+    """The value-only host call (jaxns' likelihood): unbatched, and vmapped over 7 points
+    with a 3-point program (three calls, the last padded), inside jit."""
+    import numpy as np
+
+    def fn(u):
+        return jnp.sin(u[0]) * jnp.exp(-u[1] ** 2) + u[0] ** 3
+
+    f = compilation.separate_value(fn, jax.ShapeDtypeStruct((2,), jnp.float64), batch=3)
+    u = jnp.reshape(jnp.linspace(-1.3, 2.1, 14), (7, 2))
+    np.testing.assert_allclose(np.asarray(jax.jit(jax.vmap(f))(u)), np.asarray(jax.vmap(fn)(u)), rtol=1e-15)
+    np.testing.assert_allclose(float(jax.jit(f)(u[4])), float(fn(u[4])), rtol=1e-15)
+    assert f.wait() is not None
+
+
 def test_separate_model_program_gives_the_inline_potential_and_resumes_identically(tmp_path):
     """``model_program = "separate"``: the potential and its gradient equal the inline ones,
     "auto" keeps a small model inline, bad values are a config error, and a NUTS run through
