@@ -23,7 +23,7 @@ from scipy.stats import norm
 from jaxg2 import cli, experiments
 from jaxg2.infer.compare import format_table, jeffreys
 from jaxg2.infer.evidence import equal_weight, evidence, evidences, load_evidence
-from jaxg2.models.base import Model, Parameter, Prior
+from jaxg2.models.base import Constraint, Model, Parameter, Prior
 
 from test_infer_problem import A_SCALE, BR_SCALE, TOY, toy_config
 
@@ -66,6 +66,28 @@ def test_gaussian_likelihood_uniform_prior_hard_limit(batch):
     assert abs(toy.log_z - exact) < 3 * toy.log_z_err, (toy.log_z, toy.log_z_err, exact)
 
 
+def test_likelihood_through_its_own_program_gives_the_same_evidence(batch):
+    """``model_program = "separate"``: jaxns calls the toy's likelihood through a host call
+    into its own program (as it does for big models under "auto"); the run is the same."""
+    from jaxg2 import config
+    from jaxg2.infer.evidence import _separate_likelihood
+    from jaxg2.infer.problem import Problem
+
+    _, (toy, _) = batch
+    sampler = {"model_program": "separate"}
+    sep = evidence(toy_config(fit={"model": TOY, "scenario": "2021", "seed": 1}, sampler=sampler), output=False,
+                   progress=False, fast=False)
+    assert sep.log_z == pytest.approx(toy.log_z, rel=1e-12) and sep.log_z_err == pytest.approx(toy.log_z_err, rel=1e-9)
+    assert sep.num_likelihood_evaluations == toy.num_likelihood_evaluations
+    import jax
+
+    example = jax.ShapeDtypeStruct((2,), jnp.float64)
+    auto = Problem(config.load(toy_config(fit={"model": TOY, "scenario": "2021"}), fast=False), smooth=False)
+    assert _separate_likelihood(Problem(config.load(toy_config(fit={"model": TOY, "scenario": "2021"},
+                                                               sampler=sampler), fast=False)), example)
+    assert not _separate_likelihood(auto, example)          # a small likelihood stays inline
+
+
 def test_two_component_mixture(batch):
     _, (_, mix) = batch
     exact = _mixture_exact()
@@ -98,6 +120,24 @@ def test_outputs_and_weighted_posterior(batch):
     eq = equal_weight(idata, num=500, seed=0)
     assert np.asarray(eq.posterior["a"]).shape == (1, 500)
     assert idata.posterior.attrs["log_z"] == toy.log_z
+
+
+def test_jaxns_import_leaves_logging_and_the_working_directory_alone(tmp_path):
+    """jaxns' import-time dictConfig would close every existing handler (pytest's capture
+    streams: the next test errors with "I/O operation on closed file") and write
+    application.log into the working directory; jaxg2 imports it without either."""
+    import subprocess
+    import sys
+
+    code = ("import logging, os\n"
+            "h = logging.FileHandler('mine.log', mode='w'); logging.getLogger().addHandler(h)\n"  # as pytest's
+            "from jaxg2.infer.evidence import _jaxns\n"
+            "_jaxns()\n"
+            "logging.getLogger().warning('still here'); h.flush()\n"
+            "assert h in logging.getLogger().handlers and 'still here' in open('mine.log').read()\n"
+            "assert not os.path.exists('application.log')\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
 
 
 def test_jeffreys_wording():
@@ -155,6 +195,42 @@ def test_evidence_cli_and_same_seed_same_answer(tmp_path, capsys):
     assert "--live" in capsys.readouterr().err
 
 
+E_SCALE = 1.6e-13   # Δa_e per unit of a: one σ of the Rb measurement
+ELECTRON = Model(
+    name="electron_toy", description="Δa_μ = S a and Δa_e = E a, Δa_e measured (Rb)", reference="none",
+    parameters=(Parameter("a", "1", "a", Prior.uniform(-10.0, 10.0)),),
+    observables=lambda t: {"delta_a_mu": A_SCALE * t["a"], "delta_a_e": E_SCALE * t["a"]},
+    units={"delta_a_mu": "1", "delta_a_e": "1"},
+    constraints=(Constraint("electron_g2_rb", "delta_a_e", "gaussian", entry="delta_a_e_rb", null_value=0.0),),
+)
+
+
+def test_bayes_factor_puts_the_sm_on_the_same_data():
+    """ln B of a model with a measurement (Δa_e, Rb) against the SM config (Δa_μ only) is
+    Z_model / [N(0 | Δa_μ) N(0 | Δa_e)]: the SM is scored on the model's data too.  Exact
+    value from a scipy quadrature of the 1-D integral; without the SM's Δa_e score ln B
+    would be larger by ln(1/(σ_e √2π)) − ½(μ_e/σ_e)² ≈ 27."""
+    import tomllib
+
+    from scipy.integrate import quad
+
+    from jaxg2.infer.compare import compare
+
+    e = experiments.get("delta_a_e_rb")
+    mu, s = G21.value, G21.sigma
+    z, _ = quad(lambda a: norm.pdf(A_SCALE * a, mu, s) * norm.pdf(E_SCALE * a, e.value, e.sigma) / 20.0,
+                -10.0, 10.0, points=[mu / A_SCALE, e.value / E_SCALE], epsabs=0.0, epsrel=1e-12, limit=200)
+    exact = math.log(z) - norm.logpdf(0.0, mu, s) - norm.logpdf(0.0, e.value, e.sigma)
+    sm = tomllib.loads((ROOT / "fits" / "sm_2021.toml").read_text())
+    sm["fit"]["model"] = str(ROOT / "fits" / sm["fit"]["model"])
+    res = compare([{"fit": {"model": ELECTRON, "scenario": "2021", "seed": 3}}], reference=sm, output=False,
+                  progress=False, fast=False)
+    row = next(r for r in res.rows if r["model"] == "electron_toy")
+    assert row["sm_measurement_log_likelihood"] == pytest.approx(norm.logpdf(0.0, e.value, e.sigma), rel=1e-12)
+    assert abs(row["ln_b"] - exact) < 3 * row["ln_b_err"] + 0.02, (row, exact)
+    assert "the SM's Σ ln L on the config's measurements" in res.table
+
+
 def test_compare_rows_against_first_config():
     rows = format_table([
         {"label": "a", "model": "m", "scenario": "2021", "log_z": 1.0, "log_z_err": 0.1, "ln_b": 0.0,
@@ -175,7 +251,7 @@ def test_compare_one_reference_per_scenario(monkeypatch):
 
     def fake(name, sc, log_z, err):
         cfg = SimpleNamespace(scenario=sc, source=f"fits/{name}_{sc}.toml", model=SimpleNamespace(name=name))
-        return SimpleNamespace(config=cfg, log_z=log_z, log_z_err=err)
+        return SimpleNamespace(config=cfg, log_z=log_z, log_z_err=err, record={})
 
     table = {"sm_2021": fake("sm", "2021", 11.3, 0.0), "sm_2025": fake("sm", "2025", 20.0, 0.0),
              "x_2021": fake("x", "2021", 17.0, 0.3), "x_2025": fake("x", "2025", 19.0, 0.4)}
@@ -190,3 +266,9 @@ def test_compare_one_reference_per_scenario(monkeypatch):
     assert "note:" in one.table
     with pytest.raises(ConfigError, match="two references"):
         cmp_mod.compare(["x_2021"], reference=["sm_2021", "sm_2021"])
+    table["y_2021"] = fake("y", "2021", 40.0, 0.3)
+    table["y_2021"].record["sm_measurement_log_likelihood"] = 28.0    # the SM's score on y's measurements
+    assert cmp_mod.compare(["y_2021"], reference="sm_2021").rows[1]["ln_b"] == pytest.approx(40.0 - 28.0 - 11.3)
+    table["y_2021"].record["sm_measurement_log_likelihood"] = None     # a measurement without an SM value
+    with pytest.raises(ConfigError, match="no Standard-Model value"):
+        cmp_mod.compare(["y_2021"], reference="sm_2021")

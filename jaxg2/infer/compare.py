@@ -12,10 +12,25 @@ The Standard-Model reference (Δa_μ^NP = 0) is a config like ``fits/sm_2021.tom
 ``model = "models/standard_model.py:MODEL"``, a model whose only parameter does not
 enter its observables and whose Δa_μ^NP is 0.  Its evidence is then exactly
 log N(0 | Δa_μ^exp, σ) of the scenario (no constraints: the SM satisfies every limit on
-new physics), and every Bayes factor against it is the odds that the new physics,
+new physics), and every Bayes factor against it (on the same data: below) is the odds that the new physics,
 with its priors and constraints, explains the anomaly better than no new physics.
 Compare configs of the *same* scenario only: the Δa_μ likelihoods of different
 scenarios are different data.
+
+**Same data on both sides.**  A config's constraints include measurements (Δa_e, N_eff,
+trident and CEvNS cross-section ratios, Borexino rates: ``gaussian`` constraints), whose
+normalised likelihoods enter its evidence; the SM reference config has none of them.
+Each evidence is therefore put on the SM's footing before the difference is taken:
+
+    ln B_i = (log Z_i − s_i) − (log Z_ref − s_ref),
+
+s the Σ ln L of the config's own measurements at their SM values
+(:func:`~jaxg2.infer.evidence.sm_measurement_log_likelihood`, ``evidence.json``'s
+``sm_measurement_log_likelihood``).  With the SM as reference this is exactly
+Z_i / Z_SM on config i's data (the SM scores s_i on the measurements); between two
+configs with the same measurement list s cancels.  Between models with different lists
+it assumes each model predicts the SM value for the measurements it does not include.
+A measurement without an SM value makes the comparison an error.
 """
 
 from __future__ import annotations
@@ -70,6 +85,15 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _sm_score(r: EvidenceResult) -> float:
+    """The SM's Σ ln L on the config's measurements (module docstring)."""
+    score = r.record.get("sm_measurement_log_likelihood", 0.0)
+    if score is None:
+        raise ConfigError("constraints", f"{_label(r)}: a measurement constraint has no Standard-Model value "
+                          "(null_value), so its Bayes factor against the SM is undefined")
+    return score
+
+
 def compare(configs, reference=None, *, output=None, fast: bool | None = None, progress: bool = True,
             num_live_points: int | None = None, num_slices: int | None = None) -> ComparisonResult:
     """Evidences of ``configs`` and their Bayes factors against a reference.
@@ -97,12 +121,18 @@ def compare(configs, reference=None, *, output=None, fast: bool | None = None, p
         ref = by_scenario.get(r.config.scenario) or results[0]
         if ref.config.scenario != r.config.scenario:
             mixed.add(r.config.scenario)
-        ln_b = r.log_z - ref.log_z
+        ln_b = (r.log_z - _sm_score(r)) - (ref.log_z - _sm_score(ref))
         rows.append({"label": _label(r), "model": r.config.model.name, "scenario": r.config.scenario,
                      "log_z": r.log_z, "log_z_err": r.log_z_err, "ln_b": 0.0 if is_ref else ln_b,
                      "ln_b_err": 0.0 if is_ref else math.hypot(r.log_z_err, ref.log_z_err),
-                     "reference": is_ref, "jeffreys": "" if is_ref else jeffreys(ln_b, _label(ref))})
+                     "reference": is_ref, "jeffreys": "" if is_ref else jeffreys(ln_b, _label(ref)),
+                     "sm_measurement_log_likelihood": _sm_score(r)})
     table = format_table(rows)
+    scored = [f"{row['label']} {row['sm_measurement_log_likelihood']:.2f}" for row in rows
+              if row["sm_measurement_log_likelihood"]]
+    if scored:
+        table += ("\nln B = (log Z − s) − (log Z_ref − s_ref), s = the SM's Σ ln L on the config's measurements "
+                  "(Δa_e, N_eff, ...): " + ", ".join(scored))
     if mixed:
         table += ("\nnote: configs of scenario(s) " + ", ".join(sorted(mixed)) + " are compared with a reference of "
                   "another scenario; Bayes factors are meaningful within one scenario (give one reference each)")

@@ -35,14 +35,20 @@ One compiled program serves many configs with the same number of free parameters
 the log-likelihood is ``lax.switch(index, [problem₁, problem₂, ...])`` and the index
 is a jaxns run argument, so :func:`evidences` (used by ``jaxg2 compare``) compiles
 jaxns' sampler once per dimension instead of once per config (jaxns' compile is
-most of a small run's time).  The seed is ``fit.seed``: the same call with the same
-seed gives the same answer; the compiled program is cached for repeated calls.
+most of a small run's time).  A big likelihood's branch is a host call into its own
+program (:func:`jaxg2.compilation.separate_value`, compiled ahead while jaxns compiles;
+:func:`_separate_likelihood` decides), evaluating jaxns' batches of min(live points,
+10·D) points at once: jaxns 3 inlines the likelihood in several vmapped stages, and with
+lmu_ltau_2021 and _2025 inlined the 2-D program of the model_comparison notebook's fast
+mode compiled for 175 s (26–30 s separate, the same log Z to the last digit).  The seed is ``fit.seed``: the same
+call with the same seed gives the same answer; the compiled program is cached for repeated calls.
 
 Outputs (in the config's output directory, next to the fit's):
 
 ``evidence.json``   ``log_z``, ``log_z_err``, ``num_likelihood_evaluations``, ``wall_time_s``,
                     ``seed``, ``converged`` (false: jaxns hit its sample limit; a
-                    RuntimeWarning says so) and the run's settings and provenance.
+                    RuntimeWarning says so), ``sm_measurement_log_likelihood``
+                    (:func:`sm_measurement_log_likelihood`) and the run's settings and provenance.
 ``evidence.nc``     ArviZ InferenceData of the weighted nested samples: ``posterior``
                     (one chain) holds every site, parameter and observable as in
                     ``posterior.nc``; ``sample_stats`` holds ``log_weight`` (normalised
@@ -57,7 +63,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -70,9 +75,10 @@ import numpy as np
 from numpyro.distributions.transforms import biject_to
 
 from .. import config as config_mod
+from ..compilation import separate_value
 from .problem import Problem
 
-__all__ = ["evidence", "evidences", "EvidenceResult", "equal_weight", "load_evidence"]
+__all__ = ["evidence", "evidences", "EvidenceResult", "equal_weight", "load_evidence", "sm_measurement_log_likelihood"]
 
 EXCLUDED_FLOOR = -1000.0  # log L in the hard-excluded region: this + the smooth-form log L (see docstring)
 FAST_LIVE_PER_DIM = 10     # root lineages per free parameter in fast mode (jaxns default: 30)
@@ -103,34 +109,29 @@ _JAXNS = None
 
 
 def _jaxns():
-    """Import jaxns 3 without its import-time side effects.
+    """Import jaxns 3 without its import-time logging set-up.
 
-    ``import jaxns`` runs ``logging.config.dictConfig`` with a *file* handler: it
-    creates ``application.log`` in the working directory and replaces the root
-    logger's handlers.  We import it from a temporary directory, close that file
-    handler, restore the root logger and drop jaxns' own handlers.
+    ``import jaxns`` runs ``logging.config.dictConfig`` with a *file* handler: it would
+    create ``application.log`` in the working directory, replace the root logger's
+    handlers, and close every handler that exists (dictConfig shuts the old ones down —
+    under pytest's capture that closed its streams whenever jaxns was first imported
+    inside a test using ``capsys``).  ``dictConfig`` is a no-op during the import;
+    :func:`_jaxns_progress` gives jaxns' logger the handler it needs.
     """
     global _JAXNS
     if _JAXNS is None:
-        jax.devices()  # initialise JAX's backends (and their log lines) before jaxns reconfigures logging
-        root = logging.getLogger()
-        saved = (list(root.handlers), root.level)
-        cwd = os.getcwd()
-        with tempfile.TemporaryDirectory() as tmp:
-            os.chdir(tmp)
-            try:
-                from jaxns.core import NestedSampler
-                from jaxns.model import Model
-                from jaxns.priors import Prior
-                from tensorflow_probability.substrates import jax as tfp
-            finally:
-                os.chdir(cwd)
-                for h in list(root.handlers) + list(logging.getLogger("jaxns").handlers):
-                    if isinstance(h, logging.FileHandler):
-                        h.close()
-                logging.getLogger("jaxns").handlers[:] = []   # _jaxns_progress sets its own
-                root.handlers[:] = saved[0]
-                root.setLevel(saved[1])
+        import logging.config
+
+        jax.devices()  # initialise JAX's backends (and their log lines) first
+        dict_config = logging.config.dictConfig
+        logging.config.dictConfig = lambda config: None
+        try:
+            from jaxns.core import NestedSampler
+            from jaxns.model import Model
+            from jaxns.priors import Prior
+            from tensorflow_probability.substrates import jax as tfp
+        finally:
+            logging.config.dictConfig = dict_config
         _JAXNS = SimpleNamespace(NestedSampler=NestedSampler, Model=Model, Prior=Prior,
                                  Uniform=tfp.distributions.Uniform)
     return _JAXNS
@@ -171,10 +172,54 @@ def log_likelihood(problem: Problem, u):
     return jnp.where(jnp.isnan(total), -jnp.inf, total)
 
 
+def sm_measurement_log_likelihood(problem: Problem) -> float | None:
+    """Σ ln L of the problem's measurement (``gaussian``) constraints at their Standard-Model
+    values (``Constraint.null_value``: Δa_e = 0, N_eff = 3.044, σ/σ_SM = 1, ...): the score of
+    a theory without new physics on the data this config adds to Δa_μ.  Limits (upper,
+    lower, curve, interval) add nothing: the SM sits inside every limit on new physics.
+    None when a measurement has no SM value.
+
+    :func:`jaxg2.infer.compare.compare` subtracts it: the SM reference config carries only
+    the Δa_μ likelihood, and its evidence on the config's data is
+    Z_SM = N(0 | Δa_μ, σ) · Π_c N(null_c | x_c, σ_c).  Without it a Bayes factor gains the
+    normalisations ln(1/(σ_c √2π)) of the measurements — +26.3 for Δa_e(Rb), which made
+    lmu_ltau "decisive" against the SM in 2025 (ln B = 27.8 in fast mode)."""
+    total = 0.0
+    for c in problem.constraints:
+        if c.kind != "gaussian":
+            continue
+        if c.null_value is None:
+            return None
+        total += float(c.log_likelihood({c.observable: jnp.asarray(c.null_value, dtype=jnp.float64)}))
+    return total
+
+
 def _settings(cfg, dim: int, num_live_points, num_slices) -> dict:
     live = num_live_points or (FAST_LIVE_PER_DIM * dim if cfg.fast else 30 * dim)
     slices = num_slices or (FAST_SLICES_PER_DIM * dim if cfg.fast else 5 * dim)
     return {"num_live_points": int(live), "num_slices": int(slices)}
+
+
+SEPARATE_LIKELIHOOD_EQUATIONS = 3000  # "auto": likelihoods with more jaxpr equations get their own program
+
+
+def _separate_likelihood(problem: Problem, example) -> bool:
+    """Whether jaxns calls the likelihood through a host call into its own program
+    (module docstring) — ``[sampler] model_program``: "separate", "inline", or "auto":
+    separate on a single CPU device when the likelihood has more than
+    :data:`SEPARATE_LIKELIHOOD_EQUATIONS` jaxpr equations.  Measured (2-core AMD EPYC, fast
+    mode): sm 39 equations, leptophilic_scalar 2243 (inlined: ~8 s of jaxns' compile),
+    su2h 3831, lmu_ltau 8883 (inlined: ~70 s each).  A program that holds a host call is
+    not stored in the persistent compilation cache, so a small likelihood stays inline."""
+    from .problem import _equations
+
+    mode = problem.cfg.sampler["model_program"]
+    if mode != "auto":
+        return mode == "separate"
+    if jax.default_backend() != "cpu" or jax.local_device_count() != 1 or jax.process_count() != 1:
+        return False
+    jaxpr = jax.make_jaxpr(lambda u: log_likelihood(problem, u))(example).jaxpr
+    return _equations(jaxpr) > SEPARATE_LIKELIHOOD_EQUATIONS
 
 
 _RUNNERS: dict = {}   # problem-group fingerprint -> _Runner (reuses jaxns' compiled program)
@@ -203,8 +248,14 @@ class _Runner:
         ns = _jaxns()
         self.problems = list(problems)
         self.dim = len(self.problems[0].free)
-        branches = [(lambda u, p=p: log_likelihood(p, u)) for p in self.problems]
         dim = self.dim
+        example = jax.ShapeDtypeStruct((dim,), jnp.result_type(float))
+        # jaxns 3 evaluates min(live points, 10·D) points per call (its replacement_width)
+        width = min(settings["num_live_points"], 10 * dim)
+        branches = []
+        for p in self.problems:
+            fn = lambda u, p=p: log_likelihood(p, u)  # noqa: E731
+            branches.append(separate_value(fn, example, batch=width) if _separate_likelihood(p, example) else fn)
 
         def prior_model(index):
             u = ns.Prior(ns.Uniform(low=jnp.zeros(dim), high=jnp.ones(dim)), name="u").realise()
@@ -289,6 +340,7 @@ def _finish(cfg, problem, res, wall, settings, out, progress) -> EvidenceResult:
         "excluded_floor": EXCLUDED_FLOOR,
         "num_samples": int(res.total_num_samples), "ess": float(res.ess), "information_h": float(res.H_mean),
         "max_log_likelihood": float(res.log_L_supremum), "termination_reason": int(res.termination_reason),
+        "sm_measurement_log_likelihood": sm_measurement_log_likelihood(problem),
         "fast_mode": bool(cfg.fast), **settings, "sampler": f"jaxns {version('jaxns')} NestedSampler",
         "config_source": cfg.source, "config": cfg.raw, "registry_version": experiments.registry_version(),
         "versions": _versions(),
