@@ -212,12 +212,12 @@ def _separate_likelihood(problem: Problem, example) -> bool:
     mode): sm 39 equations, leptophilic_scalar 2243 (inlined: ~8 s of jaxns' compile),
     su2h 3831, lmu_ltau 8883 (inlined: ~70 s each).  A program that holds a host call is
     not stored in the persistent compilation cache, so a small likelihood stays inline."""
-    from .problem import _equations
+    from .problem import _equations, single_cpu_process
 
     mode = problem.cfg.sampler["model_program"]
     if mode != "auto":
         return mode == "separate"
-    if jax.default_backend() != "cpu" or jax.local_device_count() != 1 or jax.process_count() != 1:
+    if not single_cpu_process():
         return False
     jaxpr = jax.make_jaxpr(lambda u: log_likelihood(problem, u))(example).jaxpr
     return _equations(jaxpr) > SEPARATE_LIKELIHOOD_EQUATIONS

@@ -63,6 +63,13 @@ __all__ = ["Problem"]
 SEPARATE_MODEL_EQUATIONS = 10_000
 
 
+def single_cpu_process() -> bool:
+    """One process on one CPU device: where a big model pays as a separately compiled
+    program behind a host call (on an accelerator every call would copy to the host; with
+    several devices or processes a process's share of chains would pad)."""
+    return jax.default_backend() == "cpu" and jax.local_device_count() == 1 and jax.process_count() == 1
+
+
 def _equations(jaxpr) -> int:
     """Number of equations of ``jaxpr``, those of its sub-jaxprs (jit, loops, conds) included."""
     n = 0
@@ -299,9 +306,7 @@ class Problem:
         if key not in self._potentials:
             mode = self.cfg.sampler["model_program"]
             if mode == "auto":
-                single_cpu = (jax.default_backend() == "cpu" and jax.local_device_count() == 1
-                              and jax.process_count() == 1)  # (a process's share of chains would pad)
-                self._potentials[key] = single_cpu and _equations(
+                self._potentials[key] = single_cpu_process() and _equations(
                     jax.make_jaxpr(lambda u: self._inline_potential()(u, None))(self._site_shapes()).jaxpr
                 ) > SEPARATE_MODEL_EQUATIONS
             else:
