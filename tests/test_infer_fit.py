@@ -1,6 +1,7 @@
 """NUTS fits: a posterior with a known answer, the output directory, resume == uninterrupted."""
 
 import json
+import dataclasses
 import math
 import warnings
 
@@ -16,7 +17,9 @@ from jaxg2.infer import Problem, ResumeError, SamplingWarning
 from jaxg2.infer.fit import _constrained, diagnose
 from jaxg2.infer.nuts import run_nuts
 
-from test_infer_problem import A_SCALE, BR_SCALE, toy_config
+from jaxg2.models.base import Constraint
+
+from test_infer_problem import A_SCALE, BR_SCALE, TOY, toy_config
 
 
 def test_known_answer_gaussian_posterior(tmp_path):
@@ -107,6 +110,48 @@ def test_diagnostics_warn_on_rhat_ess_divergences():
     assert any("low ess bulk" in m and "bad=40" in m for m in msgs)
     assert any("2 of 10 transitions diverged" in m for m in msgs)
     assert not any("good" in m for m in msgs)
+
+
+# the toy with a wall no point of its box passes: a² ≥ 200 with a ∈ (−10, 10)
+WALLED = dataclasses.replace(TOY, name="toy_walled", constraints=TOY.constraints + (
+    Constraint("wall", "a_sq", "lower", limit=200.0, note="excludes the whole box"),))
+
+
+def test_limits_passed_counts_draws_inside_each_hard_limit():
+    """MEG II 2024 (BR < 3.1e-13; the toy's BR = a·1e-13) passes a = 1, 2, 3 of 1…4; the wall
+    a² ≥ 200 none; measurements (gaussian) are not limits and are not counted."""
+    cfg = config.load(toy_config(fit={"model": WALLED, "scenario": "2021", "seed": 0},
+                                 constraints={"use": ["meg", "wall"], "smooth": True}), fast=False)
+    limit = experiments.get("meg2_2024_mu_e_gamma").limit
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert 3.0 * BR_SCALE < limit < 4.0 * BR_SCALE
+    got = Problem(cfg).limits_passed({"br_mu_e_gamma": a * BR_SCALE, "a_sq": a * a, "a": a})
+    assert got == {"meg": 0.75, "wall": 0.0, "all": 0.0}
+    a = np.array([[15.0, 1.0]])     # outside the toy's box, but the counting holds: only a = 15 passes the wall
+    got = Problem(cfg).limits_passed({"br_mu_e_gamma": a * BR_SCALE, "a_sq": a * a})
+    assert got == {"meg": 0.5, "wall": 0.5, "all": 0.0}
+
+
+@pytest.mark.parametrize("use, warned", [(["meg"], False), (["meg", "wall"], True)])
+def test_fit_reports_a_posterior_beyond_every_limit(tmp_path, use, warned):
+    """With smooth limits an excluded box still has a posterior.  With MEG alone most draws
+    lie below its limit (a < 3.1 against Δa_μ's a = 2.51 ± 0.59); with the wall every draw
+    is beyond it, and the fit says so, in its warnings and in posterior.nc."""
+    cfg = toy_config(fit={"model": WALLED, "scenario": "2021", "seed": 0},
+                     constraints={"use": use, "smooth": True},
+                     sampler={"num_warmup": 150, "num_samples": 150, "num_chains": 2, "checkpoint_every": 300})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplingWarning)
+        res = jaxg2.fit(cfg, output=tmp_path / "run", fast=False, progress=False)
+    passed = json.loads(az.from_netcdf(str(tmp_path / "run" / "posterior.nc")).posterior.attrs["limits_passed"])
+    a = np.asarray(res.idata.posterior["a"])
+    assert passed["meg"] == pytest.approx(np.mean(a * BR_SCALE <= experiments.get("meg2_2024_mu_e_gamma").limit))
+    beyond = [m for m in res.warnings if "inside every limit" in m]
+    if warned:
+        assert passed["all"] == 0.0 and np.all(a * a < 200.0)
+        assert len(beyond) == 1 and "wall 0.0%" in beyond[0]
+    else:
+        assert passed["all"] == passed["meg"] > 0.6 and not beyond
 
 
 def test_corner_defaults_titles_and_display_units():

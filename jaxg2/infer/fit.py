@@ -22,6 +22,9 @@ Output directory (``fit.output``, or ``output=``):
                       counts all compiling, sampling_seconds the sampler's wall time
                       less what its thread spent compiling or waiting for a compile, so
                       the two can add up to more than the wall time.
+                      ``limits_passed`` (JSON): the fraction of draws inside each limit's
+                      hard form and, under ``"all"``, inside every limit at once
+                      (:meth:`Problem.limits_passed`; printed, and a warning below 50%).
 ``summary.csv/.txt``  mean, sd, 94% HDI, MCSE, ESS bulk/tail, R-hat (and unit); the .csv in
                       the natural units, the .txt (and the printed table) in display units
                       (Δa in 10⁻¹¹, ν moments in 10⁻¹¹ μ_B: :mod:`jaxg2.display`)
@@ -53,6 +56,7 @@ __all__ = ["fit", "sample", "FitResult", "SamplingWarning", "diagnose"]
 
 ESS_MIN_PER_CHAIN = 100  # warn below 100 effective draws per chain (Vehtari et al. 2021)
 RHAT_MAX = 1.01
+LIMITS_PASSED_MIN = 0.5  # warn when fewer draws than this lie inside every limit (smooth limits)
 
 
 class SamplingWarning(UserWarning):
@@ -150,9 +154,17 @@ def format_summary(summary) -> str:
     return display_table(summary).to_string(float_format=lambda v: f"{v:.4g}")
 
 
-def diagnose(summary, idata, num_chains: int, smooth: bool = False) -> list[str]:
-    """Human-readable warnings: R-hat > 1.01, ESS < 100 per chain, divergences."""
+def diagnose(summary, idata, num_chains: int, smooth: bool = False, limits=None) -> list[str]:
+    """Human-readable warnings: R-hat > 1.01, ESS < 100 per chain, divergences, and (with
+    ``limits``, from :meth:`Problem.limits_passed`) a posterior mostly beyond the limits."""
     msgs = []
+    if limits and limits["all"] < LIMITS_PASSED_MIN:
+        fewest = sorted((v, k) for k, v in limits.items() if k != "all")[:3]
+        msgs.append(f"only {100 * limits['all']:.1f}% of draws lie inside every limit (hard form; fewest: "
+                    + ", ".join(f"{k} {100 * v:.1f}%" for v, k in fewest)
+                    + "): the posterior sits beyond the limits, where their smooth penalties balance, and "
+                    "describes a model excluded in this prior box unless a point inside every limit exists "
+                    "(jaxg2 search looks for one)")
     rhat = summary["r_hat"] if "r_hat" in summary else None
     if rhat is not None:
         bad = rhat[rhat > RHAT_MAX]
@@ -314,11 +326,16 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
         warnings.simplefilter("ignore")  # arviz: few-draw and constant-variable notices
         summary = az.summary(idata, var_names=summary_vars(problem), hdi_prob=0.94, round_to="none")
     summary.insert(0, "unit", [idata.posterior[n].attrs.get("unit", "") for n in summary.index])
+    limits = problem.limits_passed({k: np.asarray(v) for k, v in idata.posterior.data_vars.items()})
+    idata.posterior.attrs["limits_passed"] = json.dumps(limits)
     if progress:
         print(format_summary(summary))
         a = idata.posterior.attrs
         print(f"{a['kernel']}: compile {a['compile_seconds']:.1f} s, sampling {a['sampling_seconds']:.1f} s")
-    msgs = diagnose(summary, idata, cfg.sampler["num_chains"], smooth=problem.smooth)
+        if len(limits) > 1:
+            v, k = min((v, k) for k, v in limits.items() if k != "all")
+            print(f"draws inside every limit (hard form): {100 * limits['all']:.1f}%; fewest: {k} {100 * v:.1f}%")
+    msgs = diagnose(summary, idata, cfg.sampler["num_chains"], smooth=problem.smooth, limits=limits)
     for m in msgs:
         warnings.warn(m, SamplingWarning, stacklevel=2)
     if out is not None:

@@ -387,6 +387,30 @@ class Problem:
         total = sum(self.log_likelihood_terms(obs).values())
         return {"observables": obs, "allowed": allowed, "pull": pull, "log_likelihood": total}
 
+    def limits_passed(self, draws: Mapping[str, jnp.ndarray]) -> dict[str, float]:
+        """Fraction of ``draws`` (recorded posterior sites, any leading shape) inside each
+        limit's hard form, and under ``"all"`` inside every one at once.
+
+        Only limits count (upper, lower, interval, curve); measurements (``gaussian``)
+        are likelihoods, not walls.  With ``[constraints] smooth = true`` a limit is a
+        penalty of ½ at the limit growing like ½ (ln(x/x_lim)/(w ln 2))² beyond it
+        (:mod:`jaxg2.likelihood`), so a model excluded everywhere in its prior box still
+        has a posterior: it sits where the violated penalties balance, and no draw is
+        inside every limit.  This is the number that tells the two apart."""
+        walls = [c for c in self.constraints if c.kind != "gaussian"]
+        keys = {c.observable for c in walls} | {c.mass for c in walls if c.mass is not None}
+        obs = {}
+        for k in keys:
+            site = self.obs_site.get(k, k) if self.obs_site.get(k, k) in draws else k
+            obs[k] = jnp.asarray(draws[site], dtype=jnp.float64)
+        inside = {c.name: jnp.asarray(c.satisfied(obs), dtype=bool) for c in walls}
+        out = {n: float(jnp.mean(m)) for n, m in inside.items()}
+        every = True
+        for m in inside.values():
+            every = every & m
+        out["all"] = float(jnp.mean(jnp.asarray(every)))
+        return out
+
     def record(self) -> dict:
         """Provenance: the registry entries this problem uses (for output attributes)."""
         entries = {self.entry.name: self.entry.provenance()}
