@@ -72,6 +72,7 @@ import jax.numpy as jnp
 from ... import constants as C
 from ...loops import lfv as loops_lfv
 from ...neutrino import EV, light_masses, orthogonal_3x3, pmns_from_data
+from ...numerics import after
 from ..base import Constraint, Model, Parameter, Prior, Validity
 from . import dipoles, gauge, neutral_leptons, scalars
 
@@ -144,11 +145,14 @@ def observables(theta):
     out.update({f"bare_{k}": v for k, v in bare.items()})
     out["scalar_stability"] = spec.min_eigenvalue
     # --- gauge
-    m_zd, m_z, eps_p = gauge.zd_mass_and_mixing(C.HIGGS_VEV, theta["v_phi"], theta["omega1"], theta["omega2"], theta["g_d"])
+    # the gauge and neutral-lepton LAPACK calls follow the scalars' in one chain (a deadlock of
+    # jaxlib 0.10's batched CPU linear algebra otherwise: jaxg2.numerics.lapack)
+    v_phi = after(theta["v_phi"], spec.charged_masses)
+    m_zd, m_z, eps_p = gauge.zd_mass_and_mixing(C.HIGGS_VEV, v_phi, theta["omega1"], theta["omega2"], theta["g_d"])
     out.update(m_zd=m_zd, m_z=m_z, eps_prime=eps_p, e_eps=C.E_EM * theta["eps"], eps=theta["eps"])
     out["eps_loop"] = gauge.eps_loop(theta["g_d"], m_zd, out["m_H_D_charged"])
     # --- neutral leptons
-    y_nu, masses, U = neutral_sector(theta)
+    y_nu, masses, U = neutral_sector(after(theta, m_zd))
     for i in range(3):
         out[f"m_nu{i + 1}"] = masses[i] / EV
     for i in range(6):

@@ -34,7 +34,7 @@ from typing import Mapping, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ...numerics import newton_root
+from ...numerics import after, newton_root
 
 SQRT2 = jnp.sqrt(2.0)
 
@@ -190,8 +190,10 @@ def spectrum(p: Mapping[str, jnp.ndarray]) -> ScalarSpectrum:
     even, odd, charged = mass_matrices(p)
     ev, evec = jnp.linalg.eigh(even)
     ev, erot = _assign_by_admixture(ev, evec)
-    ov, ovec = _eigh_values_only(odd)
-    cv, cvec = jnp.linalg.eigh(charged)
+    # one LAPACK call at a time: independent batched calls can deadlock jaxlib 0.10 on the
+    # CPU (jaxg2.numerics.lapack); the chain changes no value or derivative
+    ov, ovec = _eigh_values_only(after(odd, ev))
+    cv, cvec = jnp.linalg.eigh(after(charged, ov))
     physical = jnp.concatenate([ev, ov[2:], cv[1:]])
     return ScalarSpectrum(
         even_masses=_signed_sqrt(ev), even_rotation=erot,
