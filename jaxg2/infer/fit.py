@@ -154,15 +154,19 @@ def format_summary(summary) -> str:
     return display_table(summary).to_string(float_format=lambda v: f"{v:.4g}")
 
 
+def _emptiest_limits(limits: dict, n: int) -> str:
+    """The ``n`` limits with the fewest draws inside, as "name 12.3%, ..."."""
+    fewest = sorted((v, k) for k, v in limits.items() if k != "all")[:n]
+    return ", ".join(f"{k} {100 * v:.1f}%" for v, k in fewest)
+
+
 def diagnose(summary, idata, num_chains: int, smooth: bool = False, limits=None) -> list[str]:
     """Human-readable warnings: R-hat > 1.01, ESS < 100 per chain, divergences, and (with
     ``limits``, from :meth:`Problem.limits_passed`) a posterior mostly beyond the limits."""
     msgs = []
     if limits and limits["all"] < LIMITS_PASSED_MIN:
-        fewest = sorted((v, k) for k, v in limits.items() if k != "all")[:3]
         msgs.append(f"only {100 * limits['all']:.1f}% of draws lie inside every limit (hard form; fewest: "
-                    + ", ".join(f"{k} {100 * v:.1f}%" for v, k in fewest)
-                    + "): the posterior sits beyond the limits, where their smooth penalties balance, and "
+                    + _emptiest_limits(limits, 3) + "): the posterior sits beyond the limits, where their smooth penalties balance, and "
                     "describes a model excluded in this prior box unless a point inside every limit exists "
                     "(jaxg2 search looks for one)")
     rhat = summary["r_hat"] if "r_hat" in summary else None
@@ -333,8 +337,8 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
         a = idata.posterior.attrs
         print(f"{a['kernel']}: compile {a['compile_seconds']:.1f} s, sampling {a['sampling_seconds']:.1f} s")
         if len(limits) > 1:
-            v, k = min((v, k) for k, v in limits.items() if k != "all")
-            print(f"draws inside every limit (hard form): {100 * limits['all']:.1f}%; fewest: {k} {100 * v:.1f}%")
+            print(f"draws inside every limit (hard form): {100 * limits['all']:.1f}%; "
+                  f"fewest: {_emptiest_limits(limits, 1)}")
     msgs = diagnose(summary, idata, cfg.sampler["num_chains"], smooth=problem.smooth, limits=limits)
     for m in msgs:
         warnings.warn(m, SamplingWarning, stacklevel=2)

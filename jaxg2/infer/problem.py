@@ -399,10 +399,8 @@ class Problem:
         inside every limit.  This is the number that tells the two apart."""
         walls = [c for c in self.constraints if c.kind != "gaussian"]
         keys = {c.observable for c in walls} | {c.mass for c in walls if c.mass is not None}
-        obs = {}
-        for k in keys:
-            site = self.obs_site.get(k, k) if self.obs_site.get(k, k) in draws else k
-            obs[k] = jnp.asarray(draws[site], dtype=jnp.float64)
+        site = lambda k: self.obs_site[k] if self.obs_site.get(k) in draws else k  # noqa: E731 (else a parameter)
+        obs = {k: jnp.asarray(draws[site(k)], dtype=jnp.float64) for k in keys}
         inside = {c.name: jnp.asarray(c.satisfied(obs), dtype=bool) for c in walls}
         out = {n: float(jnp.mean(m)) for n, m in inside.items()}
         every = True

@@ -54,24 +54,23 @@ _CALLED = re.compile(r"(?:calls|body|condition|to_apply|branch_computations|true
                      r"false_computation)=\{?(%[\w.\-]+(?:, %[\w.\-]+)*)\}?")
 
 
-def _computations(hlo: str) -> tuple[dict, str]:
-    """{computation: [(name, opcode, operands, called computations, is a LAPACK call)]}, entry."""
-    comps, entry, current = {}, None, None
+def _computations(hlo: str) -> dict:
+    """{computation: [(instruction, operands, called computations, is a LAPACK call)]}."""
+    comps, current = {}, None
     for line in hlo.splitlines():
         line = re.sub(r"/\*.*?\*/", "", line)  # operand-index comments: %a, /*index=5*/%b
-        head = re.match(r"^(ENTRY )?%([\w.\-]+) .*\{\s*$", line)
+        head = re.match(r"^(?:ENTRY )?%([\w.\-]+) .*\{\s*$", line)
         if head:
-            current = head.group(2)
+            current = head.group(1)
             comps[current] = []
-            entry = current if head.group(1) else entry
             continue
         m = _INSTR.match(line) if current else None
         if m:
             name, op, operands, rest = m.groups()
             called = [c.lstrip("%") for g in _CALLED.findall(rest) for c in g.split(", ")]
             lapack = op == "custom-call" and "lapack" in rest
-            comps[current].append((name, op, re.findall(r"%([\w.\-]+)", operands), called, lapack))
-    return comps, entry
+            comps[current].append((name, re.findall(r"%([\w.\-]+)", operands), called, lapack))
+    return comps
 
 
 def lapack_calls_unordered(fn, *example_args) -> list[tuple[str, str]]:
@@ -80,16 +79,16 @@ def lapack_calls_unordered(fn, *example_args) -> list[tuple[str, str]]:
     together; empty when they form one chain.  Each computation (the program, loop
     bodies, branches) is checked; a loop or call containing LAPACK calls is one call of
     the computation that runs it."""
-    comps, _ = _computations(jax.jit(fn).lower(*example_args).compile().as_text())
+    comps = _computations(jax.jit(fn).lower(*example_args).compile().as_text())
 
     def has_lapack(comp, seen=()):
         return any(lap or any(has_lapack(c, seen + (comp,)) for c in called if c in comps and c not in seen)
-                   for _, _, _, called, lap in comps.get(comp, ()))
+                   for _, _, called, lap in comps.get(comp, ()))
 
     pairs = []
     for instrs in comps.values():
         deps, calls = {}, []
-        for name, _, operands, called, lap in instrs:
+        for name, operands, called, lap in instrs:
             deps[name] = frozenset().union(*(deps.get(o, frozenset()) for o in operands))
             if lap or any(has_lapack(c) for c in called):
                 calls.append(name)
