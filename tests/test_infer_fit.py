@@ -132,6 +132,38 @@ def test_limits_passed_counts_draws_inside_each_hard_limit():
     assert got == {"meg": 0.5, "wall": 0.5, "all": 0.0}
 
 
+def test_limits_excess_is_the_median_factor_beyond_each_limit():
+    """Upper: x/limit; lower: limit/x; interval: the side it is beyond (ln ≤ 0 inside);
+    the Problem's figure is the median over draws.  Expected values by hand."""
+    cfg = config.load(toy_config(fit={"model": WALLED, "scenario": "2021", "seed": 0},
+                                 constraints={"use": ["meg", "wall"], "smooth": True}), fast=False)
+    limit = experiments.get("meg2_2024_mu_e_gamma").limit
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    got = Problem(cfg).limits_excess({"br_mu_e_gamma": a * BR_SCALE, "a_sq": a * a, "a": a})
+    assert got["meg"] == pytest.approx(2.5 * BR_SCALE / limit, rel=1e-12)       # median of 1…4 is 2.5
+    assert got["wall"] == pytest.approx((200 / 4 + 200 / 9) / 2, rel=1e-12)     # median of 200/a²
+    band = Constraint("band", "x", "interval", entry="sidm_dwarf_sigma_over_m")
+    e = experiments.get("sidm_dwarf_sigma_over_m")
+    mid = (e.low + e.high) / 2
+    x = np.array([e.low / 4, mid, 3 * e.high, -1.0])
+    np.testing.assert_allclose(np.exp(np.asarray(band.log_excess({"x": x}))),
+                               [4.0, max(mid / e.high, e.low / mid), 3.0, np.inf], rtol=1e-12)
+    assert 0 < e.low < mid < e.high
+    assert np.exp(float(Constraint("u", "x", "upper", limit=2.0).log_excess({"x": -1.0}))) == 0.0
+    with pytest.raises(ValueError, match="measurement"):
+        Constraint("g", "x", "gaussian", entry="delta_a_mu_2021").log_excess({"x": 1.0})
+
+
+def test_emptiest_limits_rank_ties_by_how_far_beyond():
+    from jaxg2.infer.fit import _emptiest_limits
+
+    limits = {"a_first": 0.0, "meg": 0.0, "some": 0.4, "all": 0.0}
+    excess = {"a_first": 3.0, "meg": 1.2e6, "some": 0.5}
+    assert _emptiest_limits(limits, 3, excess) == ("meg 0.0% (median draw 1.2e+06× beyond), "
+                                                   "a_first 0.0% (median draw 3× beyond), some 40.0%")
+    assert _emptiest_limits(limits, 1) == "a_first 0.0%"           # without the factors: by name
+
+
 @pytest.mark.parametrize("use, warned", [(["meg"], False), (["meg", "wall"], True)])
 def test_fit_reports_a_posterior_beyond_every_limit(tmp_path, use, warned):
     """With smooth limits an excluded box still has a posterior.  With MEG alone most draws
@@ -149,7 +181,10 @@ def test_fit_reports_a_posterior_beyond_every_limit(tmp_path, use, warned):
     beyond = [m for m in res.warnings if "inside every limit" in m]
     if warned:
         assert passed["all"] == 0.0 and np.all(a * a < 200.0)
-        assert len(beyond) == 1 and "wall 0.0%" in beyond[0]
+        assert len(beyond) == 1 and "wall 0.0% (median draw" in beyond[0]
+        excess = json.loads(az.from_netcdf(str(tmp_path / "run" / "posterior.nc")).posterior.attrs["limits_excess"])
+        a_sq = np.asarray(res.idata.posterior["a_sq"])
+        assert excess["wall"] == pytest.approx(float(np.median(200.0 / a_sq)), rel=1e-12)
     else:
         assert passed["all"] == passed["meg"] > 0.6 and not beyond
 

@@ -25,6 +25,8 @@ Output directory (``fit.output``, or ``output=``):
                       ``limits_passed`` (JSON): the fraction of draws inside each limit's
                       hard form and, under ``"all"``, inside every limit at once
                       (:meth:`Problem.limits_passed`; printed, and a warning below 50%).
+                      ``limits_excess`` (JSON): per limit, the median draw's factor
+                      beyond it (≤ 1 inside; :meth:`Problem.limits_excess`).
 ``summary.csv/.txt``  mean, sd, 94% HDI, MCSE, ESS bulk/tail, R-hat (and unit); the .csv in
                       the natural units, the .txt (and the printed table) in display units
                       (Δa in 10⁻¹¹, ν moments in 10⁻¹¹ μ_B: :mod:`jaxg2.display`)
@@ -154,19 +156,28 @@ def format_summary(summary) -> str:
     return display_table(summary).to_string(float_format=lambda v: f"{v:.4g}")
 
 
-def _emptiest_limits(limits: dict, n: int) -> str:
-    """The ``n`` limits with the fewest draws inside, as "name 12.3%, ..."."""
-    fewest = sorted((v, k) for k, v in limits.items() if k != "all")[:n]
-    return ", ".join(f"{k} {100 * v:.1f}%" for v, k in fewest)
+def _emptiest_limits(limits: dict, n: int, excess: dict | None = None) -> str:
+    """The ``n`` limits with the fewest draws inside, as "name 12.3%, ...".  With
+    ``excess`` (:meth:`Problem.limits_excess`) ties go to the limit the median draw is
+    farthest beyond, and a limit the median draw fails says by how much."""
+    excess = excess or {}
+    fewest = sorted((v, -excess.get(k, 0.0), k) for k, v in limits.items() if k != "all")[:n]
+
+    def beyond(k):
+        f = excess.get(k, 0.0)
+        return f" (median draw {f:.3g}× beyond)" if f > 1 else ""
+
+    return ", ".join(f"{k} {100 * v:.1f}%{beyond(k)}" for v, _, k in fewest)
 
 
-def diagnose(summary, idata, num_chains: int, smooth: bool = False, limits=None) -> list[str]:
+def diagnose(summary, idata, num_chains: int, smooth: bool = False, limits=None, excess=None) -> list[str]:
     """Human-readable warnings: R-hat > 1.01, ESS < 100 per chain, divergences, and (with
-    ``limits``, from :meth:`Problem.limits_passed`) a posterior mostly beyond the limits."""
+    ``limits``, from :meth:`Problem.limits_passed`, and ``excess``, from
+    :meth:`Problem.limits_excess`) a posterior mostly beyond the limits."""
     msgs = []
     if limits and limits["all"] < LIMITS_PASSED_MIN:
         msgs.append(f"only {100 * limits['all']:.1f}% of draws lie inside every limit (hard form; fewest: "
-                    + _emptiest_limits(limits, 3) + "): the posterior sits beyond the limits, where their smooth penalties balance, and "
+                    + _emptiest_limits(limits, 3, excess) + "): the posterior sits beyond the limits, where their smooth penalties balance, and "
                     "describes a model excluded in this prior box unless a point inside every limit exists "
                     "(jaxg2 search looks for one)")
     rhat = summary["r_hat"] if "r_hat" in summary else None
@@ -330,16 +341,18 @@ def fit(config, *, output=None, resume: bool = False, fast: bool | None = None,
         warnings.simplefilter("ignore")  # arviz: few-draw and constant-variable notices
         summary = az.summary(idata, var_names=summary_vars(problem), hdi_prob=0.94, round_to="none")
     summary.insert(0, "unit", [idata.posterior[n].attrs.get("unit", "") for n in summary.index])
-    limits = problem.limits_passed({k: np.asarray(v) for k, v in idata.posterior.data_vars.items()})
+    draws = {k: np.asarray(v) for k, v in idata.posterior.data_vars.items()}
+    limits, excess = problem.limits_passed(draws), problem.limits_excess(draws)
     idata.posterior.attrs["limits_passed"] = json.dumps(limits)
+    idata.posterior.attrs["limits_excess"] = json.dumps(excess)
     if progress:
         print(format_summary(summary))
         a = idata.posterior.attrs
         print(f"{a['kernel']}: compile {a['compile_seconds']:.1f} s, sampling {a['sampling_seconds']:.1f} s")
         if len(limits) > 1:
             print(f"draws inside every limit (hard form): {100 * limits['all']:.1f}%; "
-                  f"fewest: {_emptiest_limits(limits, 1)}")
-    msgs = diagnose(summary, idata, cfg.sampler["num_chains"], smooth=problem.smooth, limits=limits)
+                  f"fewest: {_emptiest_limits(limits, 1, excess)}")
+    msgs = diagnose(summary, idata, cfg.sampler["num_chains"], smooth=problem.smooth, limits=limits, excess=excess)
     for m in msgs:
         warnings.warn(m, SamplingWarning, stacklevel=2)
     if out is not None:

@@ -397,10 +397,7 @@ class Problem:
         (:mod:`jaxg2.likelihood`), so a model excluded everywhere in its prior box still
         has a posterior: it sits where the violated penalties balance, and no draw is
         inside every limit.  This is the number that tells the two apart."""
-        walls = [c for c in self.constraints if c.kind != "gaussian"]
-        keys = {c.observable for c in walls} | {c.mass for c in walls if c.mass is not None}
-        site = lambda k: self.obs_site[k] if self.obs_site.get(k) in draws else k  # noqa: E731 (else a parameter)
-        obs = {k: jnp.asarray(draws[site(k)], dtype=jnp.float64) for k in keys}
+        walls, obs = self._walls(draws)
         inside = {c.name: jnp.asarray(c.satisfied(obs), dtype=bool) for c in walls}
         out = {n: float(jnp.mean(m)) for n, m in inside.items()}
         every = True
@@ -408,6 +405,21 @@ class Problem:
             every = every & m
         out["all"] = float(jnp.mean(jnp.asarray(every)))
         return out
+
+    def limits_excess(self, draws: Mapping[str, jnp.ndarray]) -> dict[str, float]:
+        """Per limit, the median over ``draws`` of the factor by which it is exceeded
+        (:meth:`Constraint.log_excess`; ≤ 1 when the median draw is inside).  With
+        :meth:`limits_passed` it ranks limits no draw passes: the fit names the one its
+        draws are farthest beyond first."""
+        walls, obs = self._walls(draws)
+        return {c.name: float(jnp.median(jnp.exp(c.log_excess(obs)))) for c in walls}
+
+    def _walls(self, draws):
+        """The limits (every constraint but measurements) and the draws' observables they read."""
+        walls = [c for c in self.constraints if c.kind != "gaussian"]
+        keys = {c.observable for c in walls} | {c.mass for c in walls if c.mass is not None}
+        site = lambda k: self.obs_site[k] if self.obs_site.get(k) in draws else k  # noqa: E731 (else a parameter)
+        return walls, {k: jnp.asarray(draws[site(k)], dtype=jnp.float64) for k in keys}
 
     def record(self) -> dict:
         """Provenance: the registry entries this problem uses (for output attributes)."""

@@ -158,6 +158,22 @@ class Constraint:
             return likelihood.lower_limit(x, self.bound(obs), smooth=smooth, width=width)
         return likelihood.upper_limit(x, self.bound(obs), smooth=smooth, width=width)
 
+    def log_excess(self, obs: Mapping[str, jnp.ndarray]):
+        """ln of the factor by which a limit is exceeded: ln(x/limit) for an upper limit (or
+        a curve), ln(limit/x) for a lower one, the larger of the two sides for an interval;
+        ≤ 0 inside.  x ≤ 0 is inside an upper limit (−inf) and infinitely beyond a lower one.
+        Not defined for measurements (``gaussian``)."""
+        if self.kind == "gaussian":
+            raise ValueError(f"constraint {self.name!r} is a measurement, not a limit")
+        x = jnp.asarray(self.value(obs), dtype=jnp.float64)
+        ln_x = jnp.log(jnp.where(x > 0, x, 1.0))
+        ln_x = jnp.where(x > 0, ln_x, -jnp.inf)
+        if self.kind == "interval":
+            e = self.registry_entry()
+            return jnp.maximum(ln_x - jnp.log(e.high), jnp.log(e.low) - ln_x)
+        ln_limit = jnp.log(jnp.asarray(self.bound(obs), dtype=jnp.float64))
+        return ln_limit - ln_x if self.kind == "lower" else ln_x - ln_limit
+
     def satisfied(self, obs: Mapping[str, jnp.ndarray], n_sigma: float = 2.0):
         """Boolean: a hard limit holds (gaussian: within ``n_sigma``)."""
         x = self.value(obs)
