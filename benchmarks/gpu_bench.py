@@ -12,6 +12,10 @@ Figures (each printed and written to a JSON file):
             the reason when the configuration rejects the kernel.
 ``scan``    the default fit's 2-D ``[scan]`` grid (``jaxg2.scan``): points/s.
 
+``--config FILE`` replaces the default fit (for ``fit_*`` and ``scan``; it needs a
+``[scan]`` table with ``x`` and ``y``): the test suite's smoke test uses a light model,
+whose compilations take seconds instead of minutes.
+
 Throughputs are steady-state (a first call compiles; its time is reported as
 ``compile_s``); ESS/s counts everything.  ``--small`` (or env
 ``JAXG2_BENCH_SMALL=1``) shrinks every size so that the script runs on a CPU in the
@@ -87,17 +91,22 @@ def bench_sigma_t(n, chunk):
     return {"points": len(batches) * chunk, "chunk": chunk, "compile_s": compile_s, "points_per_s": rate}
 
 
-def _fit_config(sampler: dict, out: Path) -> dict:
-    raw = tomllib.loads(DEFAULT_FIT.read_text())
+def _fit_config(path: Path, sampler: dict, out: Path) -> dict:
+    """The config at ``path`` as a dict: no fast table, ``sampler`` applied, output to
+    ``out``, a model file (``"file.py:ATTR"``) made absolute as the file is relative to it."""
+    raw = tomllib.loads(path.read_text())
     raw.pop("fast", None)
+    ref = raw["fit"]["model"]
+    if ".py:" in ref and not Path(ref).is_absolute():
+        raw["fit"]["model"] = str(path.resolve().parent / ref)
     raw["sampler"].update(sampler)
     raw["fit"]["output"] = str(out)
     return raw
 
 
-def bench_fit(sampler: dict, out: Path):
+def bench_fit(path: Path, sampler: dict, out: Path):
     """min bulk ESS over the sampled sites / wall seconds; 'n/a' when the config is refused."""
-    raw = _fit_config(sampler, out)
+    raw = _fit_config(path, sampler, out)
     try:
         config_mod.load(raw, fast=False)
     except config_mod.ConfigError as exc:
@@ -112,8 +121,8 @@ def bench_fit(sampler: dict, out: Path):
     return {"chains": raw["sampler"].get("num_chains"), "wall_s": wall, "min_ess_bulk": ess, "ess_per_s": ess / wall}
 
 
-def bench_scan(num, out: Path, repeat: bool = True):
-    raw = _fit_config({}, out)
+def bench_scan(path: Path, num, out: Path, repeat: bool = True):
+    raw = _fit_config(path, {}, out)
     for ax in ("x", "y"):
         raw["scan"][ax]["num"] = num
     t0 = time.perf_counter()
@@ -134,20 +143,23 @@ def main(argv=None):
     p.add_argument("--json", default="runs/gpu_bench.json", help="where to write the figures")
     p.add_argument("--only", nargs="+", choices=["loop", "sigma_t", "fit_nuts", "fit_chees", "scan"],
                    help="run only these figures")
+    p.add_argument("--config", type=Path, default=DEFAULT_FIT,
+                   help="the fit and scan config (default: fits/lmu_ltau_2021.toml, the default fit)")
     args = p.parse_args(argv)
     size = SMALL if args.small else FULL
     out = Path(args.json).resolve().parent
     dev = jax.devices()[0]
     record = {"backend": jax.default_backend(), "device": getattr(dev, "device_kind", str(dev)),
               "n_devices": jax.device_count(), "small": args.small, "jax": jax.__version__,
+              "config": str(args.config),
               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     print(f"device: {record['device']} × {record['n_devices']} ({record['backend']}), small={args.small}")
     jobs = {"loop": lambda: bench_loop(size["loop"]),
             "sigma_t": lambda: bench_sigma_t(size["sigma_t"], size["sigma_t_chunk"]),
-            "fit_nuts": lambda: bench_fit(size["sampler"], out / "gpu_bench_fit"),
-            "fit_chees": lambda: bench_fit({**size["sampler"], "kernel": "chees",
-                                            "num_chains": size["chees_chains"]}, out / "gpu_bench_fit"),
-            "scan": lambda: bench_scan(size["scan_num"], out / "gpu_bench_scan", repeat=not args.small)}
+            "fit_nuts": lambda: bench_fit(args.config, size["sampler"], out / "gpu_bench_fit"),
+            "fit_chees": lambda: bench_fit(args.config, {**size["sampler"], "kernel": "chees",
+                                                         "num_chains": size["chees_chains"]}, out / "gpu_bench_fit"),
+            "scan": lambda: bench_scan(args.config, size["scan_num"], out / "gpu_bench_scan", repeat=not args.small)}
     for name, job in jobs.items():
         if args.only and name not in args.only:
             continue
