@@ -42,6 +42,7 @@ import numpy as np
 
 import jaxg2
 from jaxg2 import config as config_mod
+from jaxg2.models import loader
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FIT = ROOT / "fits" / "lmu_ltau_2021.toml"
@@ -97,7 +98,7 @@ def _fit_config(path: Path, sampler: dict, out: Path) -> dict:
     raw = tomllib.loads(path.read_text())
     raw.pop("fast", None)
     ref = raw["fit"]["model"]
-    if ".py:" in ref and not Path(ref).is_absolute():
+    if loader.is_file_ref(ref) and not Path(ref).is_absolute():
         raw["fit"]["model"] = str(path.resolve().parent / ref)
     raw["sampler"].update(sampler)
     raw["fit"]["output"] = str(out)
