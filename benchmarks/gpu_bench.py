@@ -32,7 +32,6 @@ import json
 import os
 import sys
 import time
-import tomllib
 import warnings
 from pathlib import Path
 
@@ -42,7 +41,6 @@ import numpy as np
 
 import jaxg2
 from jaxg2 import config as config_mod
-from jaxg2.models import loader
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FIT = ROOT / "fits" / "lmu_ltau_2021.toml"
@@ -95,11 +93,8 @@ def bench_sigma_t(n, chunk):
 def _fit_config(path: Path, sampler: dict, out: Path) -> dict:
     """The config at ``path`` as a dict: no fast table, ``sampler`` applied, output to
     ``out``, a model file (``"file.py:ATTR"``) made absolute as the file is relative to it."""
-    raw = tomllib.loads(path.read_text())
+    raw = config_mod.read(path)
     raw.pop("fast", None)
-    ref = raw["fit"]["model"]
-    if loader.is_file_ref(ref) and not Path(ref).is_absolute():
-        raw["fit"]["model"] = str(path.resolve().parent / ref)
     raw["sampler"].update(sampler)
     raw["fit"]["output"] = str(out)
     return raw

@@ -95,7 +95,7 @@ from typing import Any, Mapping
 from . import experiments
 from .models.base import Model, Prior
 
-__all__ = ["Config", "ConfigError", "Axis", "load", "fast_mode", "resolve_model"]
+__all__ = ["Config", "ConfigError", "Axis", "load", "read", "fast_mode", "resolve_model"]
 
 PRIORS = ("uniform", "log_uniform", "normal", "fixed", "derived")
 
@@ -390,6 +390,19 @@ def _read(config) -> tuple[dict, str, Path | None]:
         raise ConfigError("", f"{path}: cannot be read ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("", f"{path}: invalid TOML ({exc})") from None
+
+
+def read(path) -> dict:
+    """The TOML config at ``path`` as a dict to edit and pass to :func:`load` from any
+    directory: a model file reference (``"file.py:ATTR"``, relative to the config's
+    directory) is made absolute, every other reference kept as written."""
+    from .models import loader
+
+    raw, _, path = _read(Path(path))
+    ref = raw.get("fit", {}).get("model")
+    if isinstance(ref, str) and loader.is_file_ref(ref) and not Path(ref).is_absolute():
+        raw["fit"]["model"] = str(path.resolve().parent / ref)
+    return raw
 
 
 def load(config, *, fast: bool | None = None, output=None) -> Config:

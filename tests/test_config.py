@@ -229,3 +229,16 @@ def test_fast_caps_fill_only_what_the_fast_table_leaves_out():
     assert cfg.search["num_starts"] == config.FAST_SEARCH_CAPS["num_starts"]
     assert config.load(base, fast=True).sampler["num_samples"] == 800   # no [fast] table: unchanged
     assert config.load({**base, "fast": {}}, fast=False).sampler["num_samples"] == 800
+
+
+def test_read_makes_a_model_file_absolute_and_keeps_other_references(tmp_path):
+    sub = tmp_path / "fits"
+    sub.mkdir()
+    (sub / "a.toml").write_text('[fit]\nmodel = "models/m.py:MODEL"\nscenario = "2021"\n')
+    (sub / "b.toml").write_text('[fit]\nmodel = "lmu_ltau"\nscenario = "2021"\n')
+    (sub / "c.toml").write_text('[fit]\nmodel = "/abs/m.py:MODEL"\nscenario = "2021"\n')
+    assert config.read(sub / "a.toml")["fit"]["model"] == str(sub.resolve() / "models" / "m.py:MODEL")
+    assert config.read(sub / "b.toml")["fit"]["model"] == "lmu_ltau"
+    assert config.read(sub / "c.toml")["fit"]["model"] == "/abs/m.py:MODEL"
+    with pytest.raises(config.ConfigError, match="not found"):
+        config.read(sub / "missing.toml")
