@@ -359,3 +359,55 @@ def test_finite_gradients_at_curve_and_band_edges(name):
     m, lo = rows[len(rows) // 2, :2]
     d = jax.grad(lambda le: jnp.log(lv.statistic(name, m, cpl(le))))(math.log(lo) - 1e-3)
     assert math.isclose(float(d), 1.0, rel_tol=1e-6)
+
+
+# --------------------------------------------------------------------- beam-dump band edges
+
+
+def _ln_phi(t, rho):  # φ(z) = z (e^{-z} − e^{-ρ z}), t = ln z: written out here, not the module's
+    return t - math.exp(t) + math.log(-math.expm1(-(rho - 1.0) * math.exp(t)))
+
+
+def _peak(rho):
+    def slope(t):  # 1 − z + x/(eˣ − 1), x = (ρ − 1) z
+        x = (rho - 1.0) * math.exp(t)
+        return 1.0 - math.exp(t) + x * math.exp(-x) / -math.expm1(-x)
+    return brentq(slope, -50.0, 5.0, xtol=1e-15, rtol=1e-15)
+
+
+@pytest.mark.parametrize("increasing", [True, False])
+def test_band_edge_root_matches_brentq_for_every_table(increasing):
+    """The Newton root of ln φ(t) = lt on each side of the maximum against scipy's brentq on
+    the written-out φ, for every two-sided table's ρ (and 1.0001, 1e4), targets 1e-10 … 700
+    below the maximum; its gradient is the implicit-function dt/dlt = 1/(d ln φ/dt)."""
+    rhos = sorted(set(lv._group(lv.LIMITS)["two_rho"].tolist()) | {1.0001, 1e4})
+    depth = np.geomspace(1e-10, 700.0, 41)
+    root = jax.jit(jax.vmap(jax.value_and_grad(
+        lambda lt, rho, ts, lm, c: lv._branch_root(lt, rho, ts, lm, c, increasing)),
+        in_axes=(0, None, None, None, None)))
+    for rho in rhos:
+        ts = _peak(rho)
+        lm = _ln_phi(ts, rho)
+        curv = float(lv._curvature(np.float64(ts), rho))
+        t, dt = map(np.asarray, root(jnp.asarray(lm - depth), rho, ts, lm, curv))
+        lo, hi = (ts - 400.0, ts) if increasing else (ts, ts + 60.0)
+        ref = np.array([brentq(lambda u: _ln_phi(u, rho) - (lm - d), lo, hi, xtol=1e-14, rtol=1e-15) for d in depth])
+        near = depth < 1e-8  # √(rounding of ln φ) limits both roots there
+        np.testing.assert_allclose(t[~near], ref[~near], rtol=0, atol=1e-10)
+        np.testing.assert_allclose(t[near], ref[near], rtol=0, atol=1e-6)
+        slope = np.array([(_ln_phi(u + 1e-6, rho) - _ln_phi(u - 1e-6, rho)) / 2e-6 for u in ref])
+        far = depth > 1e-4
+        np.testing.assert_allclose(dt[far], 1.0 / slope[far], rtol=1e-5)
+        assert np.all(np.isfinite(dt))
+
+
+def test_band_edge_root_beyond_its_bracket_stays_finite():
+    rho = 1.0208333333333333
+    ts = _peak(rho)
+    lm = _ln_phi(ts, rho)
+    curv = float(lv._curvature(np.float64(ts), rho))
+    for inc in (True, False):
+        f = jax.value_and_grad(lambda lt: lv._branch_root(lt, rho, ts, lm, curv, inc))
+        for lt in (lm - 1e4, lm - 1e30, lm):
+            v, g = f(lt)
+            assert np.isfinite(float(v)) and np.isfinite(float(g))
