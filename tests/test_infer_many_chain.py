@@ -18,6 +18,7 @@ import importlib
 import math
 import warnings
 
+import jax
 import numpy as np
 import pytest
 from scipy import integrate
@@ -158,6 +159,26 @@ def test_resume_equals_uninterrupted(kernel, tmp_path):
     # the progress bar (a host callback in the warmup program) changes no number
     shown = run_many_chain(p, None, progress=True)
     np.testing.assert_array_equal(shown.z["x"], full.z["x"])
+
+
+@pytest.mark.parametrize("kernel", ["chees", "meads"])
+def test_many_chain_runs_the_programs_compiled_ahead(kernel, monkeypatch):
+    """The warmup and the sampling chunk compiled on worker threads from the starting
+    points' shapes are the programs that run (no fallback: the shapes were predicted
+    exactly), and the draws equal those of programs compiled on first call."""
+    from jaxg2.infer import many_chain
+
+    p = problem(GAUSS, kernel, num_warmup=30, num_samples=40, num_chains=8)
+    draws = run_many_chain(p, progress=False)
+    (kern,) = p._many_chain_cache.values()
+    ahead = [kern._ahead["warmup"], kern._ahead["chunk"]]
+    assert all(a.fallbacks == 0 and a.compiled.done() for a in ahead)
+    monkeypatch.setattr(many_chain._Kernel, "ahead", lambda self, problem, k_warm, k_sample, warmup: (
+        self.warmup, self.chunk, dict(zip(("chains", "params"), jax.eval_shape(self.warmup, k_warm, problem.prior_draws(
+            k_warm, self.num_chains))), key=k_sample)))
+    plain = run_many_chain(problem(GAUSS, kernel, num_warmup=30, num_samples=40, num_chains=8), progress=False)
+    for k in draws.z:
+        np.testing.assert_array_equal(draws.z[k], plain.z[k])
 
 
 def test_fit_output_with_many_chain_kernel(tmp_path):

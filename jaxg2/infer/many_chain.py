@@ -97,6 +97,27 @@ class _Kernel:
         self.warmup = jax.jit(warmup)
         self.chunk_len = min(blocks.CHUNK, s["checkpoint_every"])
         self.chunk = jax.jit(self._run_chunk)
+        self._ahead = None
+
+    def ahead(self, problem: Problem, k_warm, k_sample, warmup: bool):
+        """``(warmup, chunk, state shapes)``: the programs traced from the shapes of the
+        chains' starting points alone and compiled on worker threads
+        (:func:`jaxg2.compilation.compile_ahead`), so that they compile while
+        :func:`initial_positions` compiles and runs its optimiser on the other core; the
+        warmup only if ``warmup`` (a resume from a checkpoint needs none), else the jitted
+        one.  Cached: a resume in this process compiles nothing."""
+        from .. import compilation
+
+        if self._ahead is None:
+            z0 = jax.eval_shape(lambda k: problem.prior_draws(k, self.num_chains), k_warm)
+            chains, params = jax.eval_shape(self.warmup, k_warm, z0)  # structure only (and ChEES' closures)
+            shapes = {"chains": chains, "params": params, "key": k_sample}
+            self._ahead = {"z0": z0, "shapes": shapes,
+                           "chunk": compilation.compile_ahead(self.chunk, shapes, jnp.asarray(0))}
+        a = self._ahead
+        if warmup and "warmup" not in a:
+            a["warmup"] = compilation.compile_ahead(self.warmup, k_warm, a["z0"])
+        return a.get("warmup", self.warmup), a["chunk"], a["shapes"]
 
     def _tick(self):
         if self.ticker[0] is not None:
@@ -154,19 +175,19 @@ def run_many_chain(problem: Problem, checkpoint: Path | None = None, *, resume: 
     kern = _kernel(problem, s, progress)
     seed_key = jax.random.PRNGKey(problem.cfg.seed)
     k_warm, k_sample = jax.random.split(seed_key)
+    warmup_fn, chunk_fn, shapes = kern.ahead(problem, k_warm, k_sample, warmup=not resuming)
     z0 = initial_positions(problem, jax.random.fold_in(seed_key, 1))
     z, stats = blocks.empty_draws(num_chains, num_samples, {k: () for k in problem.sites}, STAT_NAMES)
     bar = blocks.Progress(progress, num_warmup + num_samples, 0, s["kernel"].upper())
     blocks_run = 0
     try:
         if resuming:
-            chains, params = jax.eval_shape(kern.warmup, k_warm, z0)  # structure only (and ChEES' closures)
-            state, done = blocks.load(checkpoint, {"chains": chains, "params": params, "key": k_sample}, z, stats)
+            state, done = blocks.load(checkpoint, shapes, z, stats)
             bar.update(done)
         else:
             kern.ticker[0] = lambda: bar.update(1, phase="warmup")
             try:
-                chains, params = kern.warmup(k_warm, z0)
+                chains, params = warmup_fn(k_warm, z0)
                 jax.block_until_ready(chains)
             finally:
                 kern.ticker[0] = None
@@ -174,7 +195,7 @@ def run_many_chain(problem: Problem, checkpoint: Path | None = None, *, resume: 
             if checkpoint is not None:
                 blocks.save(checkpoint, state, z, stats, done, fp)
             blocks_run = 1
-        state, done = blocks.run_loop(state, kern.chunk, z, stats, done=done, num_warmup=num_warmup,
+        state, done = blocks.run_loop(state, chunk_fn, z, stats, done=done, num_warmup=num_warmup,
                                       num_samples=num_samples, every=s["checkpoint_every"],
                                       chunk=kern.chunk_len, checkpoint=checkpoint, fp=fp, bar=bar,
                                       max_blocks=max_blocks, blocks_run=blocks_run)
