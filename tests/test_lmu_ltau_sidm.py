@@ -159,3 +159,33 @@ def test_model_observables_use_fit_accuracy():
     fit = self_interaction.benchmark_cross_sections(th["m_dm"], th["m_phi"], th["y"], accuracy="fit")
     assert float(obs["sigma_t_over_m_dwarf"]) == pytest.approx(float(fit["sigma_t_over_m_dwarf"]),
                                                                 rel=1e-12)
+
+
+def test_benchmark_cross_sections_one_solve_per_velocity_and_prunable():
+    """Each key is σ_T/M₁ at the registry's velocity for it, and the SIDM fit's likelihood
+    (which reads the dwarf and cluster values) carries two of the three solves: the
+    Milky-Way solve is pruned from its program (equations counted, loop bodies included:
+    asking for the Milky-Way value too adds about one solve's equations)."""
+    from jaxg2 import experiments
+    from jaxg2.infer import Problem
+    from jaxg2.infer.problem import _equations
+
+    v = experiments.get("sidm_velocities_km_s").values
+    m, mp, y = 20.0, 0.02, 0.5
+    got = self_interaction.benchmark_cross_sections(m, mp, y)
+    for k in ("dwarf", "milky_way", "cluster"):
+        ref = self_interaction.sigma_t_over_m(m, mp, y, float(v[k]))
+        assert float(got[f"sigma_t_over_m_{k}"]) == pytest.approx(float(ref), rel=1e-12), k
+
+    prob = Problem(config.load("fits/lmu_ltau_sidm.toml"))
+    assert "sigma_t_over_m_milky_way" not in prob.likelihood_keys
+    theta = prob.theta({n: jnp.asarray(0.01) for n in prob.free})
+    prob.observables(theta)      # fills the trace cache for these shapes
+    spec = next(iter(prob._traced_models))
+    if prob._pruned(prob._traced_models[spec], prob.likelihood_keys) is None:
+        pytest.skip("no dead-code elimination in this JAX")
+    size = lambda keys: _equations(prob._pruned(prob._traced_models[spec], tuple(keys))[0])  # noqa: E731
+    one = size(["sigma_t_over_m_dwarf"])
+    lik = size(prob.likelihood_keys)
+    with_mw = size([*prob.likelihood_keys, "sigma_t_over_m_milky_way"])
+    assert with_mw - lik >= 0.9 * one, (one, lik, with_mw)

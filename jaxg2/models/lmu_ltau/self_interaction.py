@@ -75,12 +75,15 @@ def averaged_sigma_v_over_m(m_dm, m_phi, y, v_mean_km_s, *, convention="paper", 
 
 
 def benchmark_cross_sections(m_dm, m_phi, y, *, convention="paper", accuracy=None):
-    """σ_T/M₁ [cm²/g] at the dwarf, Milky-Way and cluster velocities (keys ``sigma_t_over_m_*``)."""
-    v = jnp.asarray([VELOCITIES_KM_S[k] for k in ("dwarf", "milky_way", "cluster")])
-    m_dm, m_phi, y = (jnp.asarray(a, dtype=jnp.float64)[..., None] for a in (m_dm, m_phi, y))
-    s = sigma_t_over_m(m_dm, m_phi, y, v, convention=convention, accuracy=accuracy)
-    return {"sigma_t_over_m_dwarf": s[..., 0], "sigma_t_over_m_milky_way": s[..., 1],
-            "sigma_t_over_m_cluster": s[..., 2]}
+    """σ_T/M₁ [cm²/g] at the dwarf, Milky-Way and cluster velocities (keys ``sigma_t_over_m_*``).
+
+    One solve per velocity, not one vectorised over the three: a likelihood that reads
+    only some of them (the shipped SIDM constraints read the dwarf and the cluster) then
+    drops the others from its program (:meth:`jaxg2.infer.Problem.observables` prunes
+    unused outputs; one lane of a vectorised solve cannot be pruned)."""
+    m_dm, m_phi, y = (jnp.asarray(a, dtype=jnp.float64) for a in (m_dm, m_phi, y))
+    return {f"sigma_t_over_m_{k}": sigma_t_over_m(m_dm, m_phi, y, v, convention=convention, accuracy=accuracy)
+            for k, v in VELOCITIES_KM_S.items()}
 
 
 __all__ = ["alpha_dm", "sigma_t_over_m", "averaged_sigma_v_over_m", "benchmark_cross_sections",
