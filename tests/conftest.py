@@ -20,3 +20,21 @@ import jaxg2  # noqa: E402,F401  (switches on float64)
 from jaxg2 import compilation  # noqa: E402
 
 compilation.enable_cache()
+
+
+def pruned_model_size(config_path):
+    """(Problem of ``config_path``, size) with size(keys) the number of equations (loop and
+    call bodies included) of its model's trace pruned to the observables ``keys`` — what a
+    likelihood reading ``keys`` carries; None where this JAX has no dead-code elimination."""
+    import jax.numpy as jnp
+
+    from jaxg2 import config
+    from jaxg2.infer import Problem
+    from jaxg2.infer.problem import _equations
+
+    prob = Problem(config.load(config_path))
+    prob.observables(prob.theta({n: jnp.asarray(0.01) for n in prob.free}))  # fills the trace cache
+    traced = prob._traced_models[next(iter(prob._traced_models))]
+    if prob._pruned(traced, prob.likelihood_keys) is None:
+        return prob, None
+    return prob, lambda keys: _equations(prob._pruned(traced, tuple(keys))[0])

@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import mpmath as mp
 import numpy as np
 import pytest
+from conftest import pruned_model_size
 
 from jaxg2 import constants as C
 from jaxg2 import models
@@ -185,6 +186,26 @@ def test_dipole_operator_is_hermitian(sector):
     fl, fr = dipoles.full_matrix(up_l, up_r, dipoles.g2_diagonal(tl, tr))
     np.testing.assert_allclose(np.asarray(fl), tl, rtol=1e-9, atol=0)
     np.testing.assert_allclose(np.asarray(fr), tr, rtol=1e-9, atol=0)
+
+
+def test_g2_likelihood_carries_no_decay_dipoles():
+    """A likelihood reading Δa_μ but no ℓ_i → ℓ_j γ (the paper-era config) holds the H_D^±
+    diagonal call only: asking for BR(μ → eγ) too adds at least one more dipole call's
+    equations (with one full-matrix call it added a handful: Δa_μ carried all nine entries,
+    each on the 12-node t-rule)."""
+    from jaxg2.infer.problem import _equations
+
+    prob, size = pruned_model_size("fits/dark_inverse_seesaw_2021_paper.toml")
+    assert "br_mu_e_gamma" not in prob.likelihood_keys and "delta_a_mu" in prob.likelihood_keys
+    if size is None:
+        pytest.skip("no dead-code elimination in this JAX")
+    m = jnp.asarray(ML)
+    one_call = _equations(jax.make_jaxpr(
+        lambda ms, c: loops_lfv.dipole_charged_scalar(m[1:, None], m[:2, None], ms, 100.0, c, c, c, c))(
+        jnp.ones(9), jnp.ones((2, 9), jnp.complex128)).jaxpr)
+    lik = size(prob.likelihood_keys)
+    with_meg = size([*prob.likelihood_keys, "br_mu_e_gamma"])
+    assert with_meg - lik >= one_call, (one_call, lik, with_meg)
 
 
 # ---------------------------------------------------------------- the model

@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from conftest import pruned_model_size
 
 from jaxg2 import config, sidm
 from jaxg2.models import get
@@ -167,8 +168,6 @@ def test_benchmark_cross_sections_one_solve_per_velocity_and_prunable():
     Milky-Way solve is pruned from its program (equations counted, loop bodies included:
     asking for the Milky-Way value too adds about one solve's equations)."""
     from jaxg2 import experiments
-    from jaxg2.infer import Problem
-    from jaxg2.infer.problem import _equations
 
     v = experiments.get("sidm_velocities_km_s").values
     m, mp, y = 20.0, 0.02, 0.5
@@ -177,14 +176,10 @@ def test_benchmark_cross_sections_one_solve_per_velocity_and_prunable():
         ref = self_interaction.sigma_t_over_m(m, mp, y, float(v[k]))
         assert float(got[f"sigma_t_over_m_{k}"]) == pytest.approx(float(ref), rel=1e-12), k
 
-    prob = Problem(config.load("fits/lmu_ltau_sidm.toml"))
+    prob, size = pruned_model_size("fits/lmu_ltau_sidm.toml")
     assert "sigma_t_over_m_milky_way" not in prob.likelihood_keys
-    theta = prob.theta({n: jnp.asarray(0.01) for n in prob.free})
-    prob.observables(theta)      # fills the trace cache for these shapes
-    spec = next(iter(prob._traced_models))
-    if prob._pruned(prob._traced_models[spec], prob.likelihood_keys) is None:
+    if size is None:
         pytest.skip("no dead-code elimination in this JAX")
-    size = lambda keys: _equations(prob._pruned(prob._traced_models[spec], tuple(keys))[0])  # noqa: E731
     one = size(["sigma_t_over_m_dwarf"])
     lik = size(prob.likelihood_keys)
     with_mw = size([*prob.likelihood_keys, "sigma_t_over_m_milky_way"])

@@ -180,11 +180,16 @@ def observables(theta):
     # --- lepton dipoles: ℓ_i → ℓ_j γ and g-2 from the same 3×3 matrices (:mod:`.dipoles`)
     phi_frac = jnp.abs(spec.charged_rotation[1, 1])
     c_h = dipoles.charged_scalar_couplings(y_nu, U, phi_frac)
-    hl, hr = dipoles.charged_scalar_dipoles(masses, c_h, out["m_H_D_charged"])
+    # Δa_ℓ from the diagonal call alone, ℓ_i → ℓ_j γ from the pairs (charged_scalar_dipoles):
+    # a g-2-only likelihood then carries no decay dipoles
+    h_diag = dipoles.charged_scalar_diagonal(masses, c_h, out["m_H_D_charged"])
+    h_pairs = dipoles.charged_scalar_pairs(masses, c_h, out["m_H_D_charged"])
+    hl, hr = dipoles.lepton_matrix((jnp.zeros(3), jnp.zeros(3)), h_pairs)   # off-diagonal only
     wl, wr = dipoles.w_dipoles(masses, U)
     da_zd, da_scalars = dipoles.diagonal_g2(m_zd, c_v, c_a, spec.even_masses, spec.even_rotation[:, 0],
                                             spec.even_masses[0])
-    da_h, da_w = dipoles.g2_diagonal(hl, hr), dipoles.g2_diagonal(wl, wr)
+    da_h = loops_lfv.g2_from_dipole(dipoles.LEPTON_MASSES, *h_diag)
+    da_w = dipoles.g2_diagonal(wl, wr)
     da = da_zd + da_h + da_w + da_scalars
     out["delta_a_mu_zd"], out["delta_a_mu_hd_charged"] = da_zd[1], da_h[1]
     out["delta_a_mu_w"], out["delta_a_mu_scalars"] = da_w[1], da_scalars[1]

@@ -44,6 +44,7 @@ import jax.numpy as jnp
 
 from ... import constants as C
 from ...loops import dipole_charged_scalar, g2_neutral_scalar, g2_neutral_vector
+from ...loops.lfv import T_RULE_DIAGONAL
 from .wloop import f_w
 
 LEPTON_MASSES = jnp.array(C.LEPTON_MASSES)  # (e, μ, τ), GeV
@@ -58,20 +59,52 @@ def charged_scalar_couplings(y_nu, U, phi_fraction):
 M_S_FLOOR = 1.05 * C.M_TAU  # GeV: below it τ → n H_D^± opens (light ν: m_n ≈ 0)
 
 
+def charged_scalar_diagonal(masses, c, m_s):
+    """(σ_L, σ_R) (3,) on the diagonal ℓ = e, μ, τ of :func:`charged_scalar_dipoles`: the
+    H_D^± loop's Δa_ℓ, by the one-node t-rule, exact at m_i = m_j
+    (:data:`jaxg2.loops.lfv.T_RULE_DIAGONAL`) — 3 × n moments."""
+    m, m_s, half = LEPTON_MASSES, jnp.maximum(m_s, M_S_FLOOR), 0.5 * c
+    s_l, s_r = dipole_charged_scalar(m[:, None], m[:, None], masses[None, :], m_s, half, half, half, half,
+                                     t_rule=T_RULE_DIAGONAL)
+    return jnp.sum(s_l, axis=-1), jnp.sum(s_r, axis=-1)
+
+
+def charged_scalar_pairs(masses, c, m_s):
+    """(σ_L, σ_R) (3,) at the decay entries [j, i] of :data:`PAIRS` (in its order), by the
+    graded 12-node t-rule — 3 × n × 12 moments."""
+    m, m_s, half = LEPTON_MASSES, jnp.maximum(m_s, M_S_FLOOR), 0.5 * c
+    jj, ii = (jnp.array(a) for a in zip(*PAIRS.values()))
+    s_l, s_r = dipole_charged_scalar(m[ii, None], m[jj, None], masses[None, :], m_s,
+                                     half[ii], half[ii], half[jj], half[jj])
+    return jnp.sum(s_l, axis=-1), jnp.sum(s_r, axis=-1)
+
+
 def charged_scalar_dipoles(masses, c, m_s):
     """(σ_L, σ_R), 3×3 [j, i], from H_D^± and the neutral states ``masses`` [GeV].
 
-    ``c`` (3, n): the right-handed couplings c_{an} above; one library call for every
-    (j, i, n), summed over n.  The diagonal gives Δa_ℓ of the H_D^± loop.  The library
-    dipole holds below threshold (m_i < m_n + M); for M_{H_D^±} < :data:`M_S_FLOOR` (or a
-    tachyonic H_D^±, signed mass < 0) ℓ_i → n H_D^± is open and the loop is evaluated at
-    M = M_S_FLOOR instead — finite values and gradients, flagged by the model's ``validity``.
+    ``c`` (3, n): the right-handed couplings c_{an} above ((C_S, C_P) = (c/2, c/2): c_L = 0,
+    c_R = c), summed over n.  The diagonal is :func:`charged_scalar_diagonal`, the decay
+    entries j < i :func:`charged_scalar_pairs`, the entries j > i follow by hermiticity,
+    σ_L^{ij} = (σ_R^{ji})*.  The model reads its Δa_ℓ from the diagonal function and its
+    ℓ_i → ℓ_j γ from the pairs, so that a likelihood reading only Δa_μ carries 3 × 9
+    moments, not the 9 × 9 × 12 of one full-matrix call (a scatter into a matrix would
+    keep every entry alive in the pruned graph).  The library dipole holds below threshold
+    (m_i < m_n + M); for M_{H_D^±} < :data:`M_S_FLOOR` (or a tachyonic H_D^±, signed
+    mass < 0) ℓ_i → n H_D^± is open and the loop is evaluated at M = M_S_FLOOR instead —
+    finite values and gradients, flagged by the model's ``validity``.
     """
-    m = LEPTON_MASSES
-    m_s = jnp.maximum(m_s, M_S_FLOOR)
-    ci, cj = 0.5 * c[None, :, :], 0.5 * c[:, None, :]  # (C_S, C_P) = (c/2, c/2): c_L = 0, c_R = c
-    s_l, s_r = dipole_charged_scalar(m[None, :, None], m[:, None, None], masses[None, None, :], m_s, ci, ci, cj, cj)
-    return jnp.sum(s_l, axis=-1), jnp.sum(s_r, axis=-1)
+    return lepton_matrix(charged_scalar_diagonal(masses, c, m_s), charged_scalar_pairs(masses, c, m_s))
+
+
+def lepton_matrix(diagonal, pairs):
+    """(σ_L, σ_R) 3×3 [j, i] from their diagonals (3,) and their :data:`PAIRS` entries (3,)
+    (j < i), the rest by hermiticity."""
+    (d_l, d_r), (p_l, p_r) = diagonal, pairs
+    jj, ii = (jnp.array(a) for a in zip(*PAIRS.values()))
+    k = jnp.arange(3)
+    s_l = jnp.zeros((3, 3), jnp.complex128).at[k, k].set(d_l).at[jj, ii].set(p_l).at[ii, jj].set(jnp.conj(p_r))
+    s_r = jnp.zeros((3, 3), jnp.complex128).at[k, k].set(d_r).at[jj, ii].set(p_r).at[ii, jj].set(jnp.conj(p_l))
+    return s_l, s_r
 
 
 def w_dipoles(masses, U):
