@@ -44,11 +44,12 @@ import jax.numpy as jnp
 
 from ... import constants as C
 from ...loops import dipole_charged_scalar, g2_neutral_scalar, g2_neutral_vector
-from ...loops.lfv import T_RULE_DIAGONAL
+from ...loops.lfv import T_RULE, T_RULE_DIAGONAL
 from .wloop import f_w
 
 LEPTON_MASSES = jnp.array(C.LEPTON_MASSES)  # (e, μ, τ), GeV
 PAIRS = {"mu_e": (0, 1), "tau_mu": (1, 2), "tau_e": (0, 2)}  # name → (j, i) for ℓ_i → ℓ_j γ
+_PAIR_J, _PAIR_I = (jnp.array(a) for a in zip(*PAIRS.values()))
 
 
 def charged_scalar_couplings(y_nu, U, phi_fraction):
@@ -59,24 +60,26 @@ def charged_scalar_couplings(y_nu, U, phi_fraction):
 M_S_FLOOR = 1.05 * C.M_TAU  # GeV: below it τ → n H_D^± opens (light ν: m_n ≈ 0)
 
 
+def _charged_scalar_entries(jj, ii, masses, c, m_s, t_rule):
+    """(σ_L, σ_R) at the entries [jj[k], ii[k]], summed over the states n: one library call."""
+    m, m_s, half = LEPTON_MASSES, jnp.maximum(m_s, M_S_FLOOR), 0.5 * c
+    s_l, s_r = dipole_charged_scalar(m[ii, None], m[jj, None], masses[None, :], m_s,
+                                     half[ii], half[ii], half[jj], half[jj], t_rule=t_rule)
+    return jnp.sum(s_l, axis=-1), jnp.sum(s_r, axis=-1)
+
+
 def charged_scalar_diagonal(masses, c, m_s):
     """(σ_L, σ_R) (3,) on the diagonal ℓ = e, μ, τ of :func:`charged_scalar_dipoles`: the
     H_D^± loop's Δa_ℓ, by the one-node t-rule, exact at m_i = m_j
     (:data:`jaxg2.loops.lfv.T_RULE_DIAGONAL`) — 3 × n moments."""
-    m, m_s, half = LEPTON_MASSES, jnp.maximum(m_s, M_S_FLOOR), 0.5 * c
-    s_l, s_r = dipole_charged_scalar(m[:, None], m[:, None], masses[None, :], m_s, half, half, half, half,
-                                     t_rule=T_RULE_DIAGONAL)
-    return jnp.sum(s_l, axis=-1), jnp.sum(s_r, axis=-1)
+    k = jnp.arange(3)
+    return _charged_scalar_entries(k, k, masses, c, m_s, T_RULE_DIAGONAL)
 
 
 def charged_scalar_pairs(masses, c, m_s):
     """(σ_L, σ_R) (3,) at the decay entries [j, i] of :data:`PAIRS` (in its order), by the
     graded 12-node t-rule — 3 × n × 12 moments."""
-    m, m_s, half = LEPTON_MASSES, jnp.maximum(m_s, M_S_FLOOR), 0.5 * c
-    jj, ii = (jnp.array(a) for a in zip(*PAIRS.values()))
-    s_l, s_r = dipole_charged_scalar(m[ii, None], m[jj, None], masses[None, :], m_s,
-                                     half[ii], half[ii], half[jj], half[jj])
-    return jnp.sum(s_l, axis=-1), jnp.sum(s_r, axis=-1)
+    return _charged_scalar_entries(_PAIR_J, _PAIR_I, masses, c, m_s, T_RULE)
 
 
 def charged_scalar_dipoles(masses, c, m_s):
@@ -99,8 +102,7 @@ def charged_scalar_dipoles(masses, c, m_s):
 def lepton_matrix(diagonal, pairs):
     """(σ_L, σ_R) 3×3 [j, i] from their diagonals (3,) and their :data:`PAIRS` entries (3,)
     (j < i), the rest by hermiticity."""
-    (d_l, d_r), (p_l, p_r) = diagonal, pairs
-    jj, ii = (jnp.array(a) for a in zip(*PAIRS.values()))
+    (d_l, d_r), (p_l, p_r), (jj, ii) = diagonal, pairs, (_PAIR_J, _PAIR_I)
     k = jnp.arange(3)
     s_l = jnp.zeros((3, 3), jnp.complex128).at[k, k].set(d_l).at[jj, ii].set(p_l).at[ii, jj].set(jnp.conj(p_r))
     s_r = jnp.zeros((3, 3), jnp.complex128).at[k, k].set(d_r).at[jj, ii].set(p_r).at[ii, jj].set(jnp.conj(p_l))
