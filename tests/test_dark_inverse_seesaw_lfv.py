@@ -242,7 +242,7 @@ def test_benchmark_lfv_numbers_and_library(obs, bp):
     assert {"br_mu_e_gamma", "lfv_br_mu_e_gamma", "delta_a_e"} <= set(bad)
 
 
-def test_jit_vmap_grad_finite_at_benchmark_and_prior_points(bp):
+def test_jit_vmap_grad_finite_at_benchmark_and_prior_points(bp, obs):
     rng = np.random.default_rng(11)
     pts = [dict(bp)]
     for _ in range(2):
@@ -260,13 +260,15 @@ def test_jit_vmap_grad_finite_at_benchmark_and_prior_points(bp):
         o = MODEL.observables(theta)
         return jnp.log(o["br_mu_e_gamma"]) + jnp.log(o["br_tau_mu_gamma"]) + o["delta_a_e"] * 1e12
 
-    vals = jax.jit(jax.vmap(f))(batch)
-    grads = jax.jit(jax.vmap(jax.grad(f)))(batch)
+    # one compiled program (value and gradient, vmapped): compiling the model is the cost
+    vals, grads = jax.jit(jax.vmap(jax.value_and_grad(f)))(batch)
     assert np.all(np.isfinite(np.asarray(vals)))
     for k, g in grads.items():
         assert np.all(np.isfinite(np.asarray(g))), k
-    # the benchmark row of the batch is the unbatched value
-    assert math.isclose(float(vals[0]), float(jax.jit(f)(bp)), rel_tol=1e-10)
+    # the benchmark row of the batch is the unbatched value (the module's jit(observables)
+    # at the benchmark: no further compilation)
+    single = math.log(obs["br_mu_e_gamma"]) + math.log(obs["br_tau_mu_gamma"]) + float(obs["delta_a_e"]) * 1e12
+    assert math.isclose(float(vals[0]), single, rel_tol=1e-10)
 
 
 def test_light_or_tachyonic_charged_scalar_is_floored_with_finite_gradients(sector):
