@@ -376,7 +376,12 @@ def _axis(fld: str, spec, model: Model, priors) -> Axis:
 
 def _read(config) -> tuple[dict, str, Path | None]:
     if isinstance(config, Mapping):
-        return copy.deepcopy(dict(config)), "<dict>", None
+        # a Model object in [fit] model is shared, not copied: programs cached per model
+        # (evidence runners, fit.parameter_values) are then found again for the next config
+        fit = config.get("fit")
+        model = fit.get("model") if isinstance(fit, Mapping) else None
+        memo = {id(model): model} if isinstance(model, Model) else {}
+        return copy.deepcopy(dict(config), memo), "<dict>", None
     path = Path(config)
     if path.is_dir():
         raise ConfigError("", f"{path} is a directory, not a TOML config file")

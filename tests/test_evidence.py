@@ -272,3 +272,38 @@ def test_compare_one_reference_per_scenario(monkeypatch):
     table["y_2021"].record["sm_measurement_log_likelihood"] = None     # a measurement without an SM value
     with pytest.raises(ConfigError, match="no Standard-Model value"):
         cmp_mod.compare(["y_2021"], reference="sm_2021")
+
+
+def test_parameter_values_one_program_across_scenarios_and_prior_boxes():
+    """The evidence's parameters and observables at the nested samples' free values
+    (fit.parameter_values) equal the fit's constrained values at the same points, and
+    configs that differ only in scenario or prior box share one program; a changed fixed
+    value gets its own."""
+    import importlib
+
+    import jax
+    from numpyro.distributions.transforms import biject_to
+
+    from jaxg2 import config
+    from jaxg2.infer import Problem
+
+    fit_mod = importlib.import_module("jaxg2.infer.fit")   # the module (jaxg2.infer.fit is also the function)
+    fit_mod._VALUE_PROGRAMS.clear()
+    a, m = np.array([-1.0, 0.5, 2.0]), np.array([0.002, 0.1, 0.9])
+    cases = [(toy_config(), 0.5),
+             (toy_config(fit={"model": TOY, "scenario": "2025", "seed": 0},
+                         parameters={"m": {"prior": "log_uniform", "low": 1e-4, "high": 1.0}}), 0.5),
+             (toy_config(parameters={"k": {"prior": "fixed", "value": 0.25}}), 0.25)]
+    for raw, k in cases:
+        p = Problem(config.load(raw, fast=False))
+        got = fit_mod.parameter_values(p, {"a": a, "m": m})
+        assert set(got) == {"a", "m", "k", "delta_a_mu", "br_mu_e_gamma", "m_x", "coupling", "a_sq"}
+        np.testing.assert_allclose(got["delta_a_mu"], a * A_SCALE, rtol=1e-15)
+        np.testing.assert_allclose(got["coupling"], k * m, rtol=1e-15)
+        np.testing.assert_allclose(got["k"], k, rtol=0)
+        z = {"a": biject_to(p.site_distribution("a").support).inv(jnp.asarray(a)),
+             "log10_m": biject_to(p.site_distribution("m").support).inv(jnp.log10(jnp.asarray(m)))}
+        ref = jax.vmap(p.constrain)(z)
+        for key in got:
+            np.testing.assert_allclose(got[key], np.asarray(ref[key]), rtol=1e-12, err_msg=key)
+    assert len(fit_mod._VALUE_PROGRAMS) == 2

@@ -73,7 +73,6 @@ from types import SimpleNamespace
 import jax
 import jax.numpy as jnp
 import numpy as np
-from numpyro.distributions.transforms import biject_to
 
 from .. import config as config_mod
 from ..compilation import separate_value
@@ -282,18 +281,20 @@ class _Runner:
 
 # ---------------------------------------------------------------- outputs
 def _weighted_idata(problem: Problem, res, attrs: dict):
-    from .fit import _inference_data
+    """The weighted nested samples as InferenceData: sample sites, parameters and
+    observables (:func:`jaxg2.infer.fit.parameter_values`, one program per model for
+    configs that differ in scenario or prior box) and the weights."""
+    from .fit import _inference_data, parameter_values
 
     u = np.asarray(res.X_samples["u"], dtype=np.float64)
     sites = {k: np.asarray(v) for k, v in site_values(problem, jnp.asarray(u)).items()}
-    z = {}
-    for n in problem.free:
-        s = problem.site(n)
-        z[s] = np.asarray(biject_to(problem.site_distribution(n).support).inv(sites[s]))[None]
+    free = {n: 10.0 ** sites[problem.site(n)] if problem.site(n) != n else sites[n] for n in problem.free}
+    values = {**{s: v for s, v in sites.items() if s not in problem.free}, **parameter_values(problem, free)}
     log_dp = np.asarray(res.log_dp, dtype=np.float64)
     log_w = log_dp - float(jax.scipy.special.logsumexp(jnp.asarray(log_dp)))
     stats = {"log_weight": log_w[None], "loglike": np.asarray(res.log_L, dtype=np.float64)[None]}
-    return _inference_data(problem, SimpleNamespace(z=z, stats=stats), attrs)
+    return _inference_data(problem, SimpleNamespace(stats=stats), attrs,
+                           values={k: np.asarray(v)[None] for k, v in values.items()})
 
 
 def equal_weight(idata, num: int = 2000, seed: int = 0):

@@ -95,21 +95,26 @@ def _versions() -> dict:
 CONSTRAIN_BATCH = 8192  # draws per vectorised evaluation of every observable (bounds memory)
 
 
+def _in_batches(fn, flat: dict, n: int, size: int) -> dict:
+    """``fn`` (a vectorised program) over arrays ``flat`` of leading length ``n``, in
+    batches of ``size`` rows, the last padded by repeating the final row."""
+    parts = []
+    for start in range(0, n, size):
+        idx = np.minimum(np.arange(start, start + size), n - 1)
+        parts.append({k: np.asarray(v) for k, v in fn({k: v[idx] for k, v in flat.items()}).items()})
+    return {k: np.concatenate([p[k] for p in parts])[:n] for k in parts[0]}
+
+
 def _constrained(problem: Problem, z: dict) -> dict:
     """All site values for unconstrained draws z[site] of shape (chains, draws, ...),
     evaluated in batches of at most :data:`CONSTRAIN_BATCH` draws (one compiled size;
     the last batch is padded by repeating draws) — many-chain runs have 10⁵+ draws."""
     chains, draws = next(iter(z.values())).shape[:2]
     n = chains * draws
-    flat = {k: np.reshape(v, (n,) + v.shape[2:]) for k, v in z.items()}
     size = min(n, CONSTRAIN_BATCH)
     fn = problem.__dict__.get("_constrain_ahead", {}).get(size) or _constrain_program(problem)
-    parts = []
-    for start in range(0, n, size):
-        idx = np.minimum(np.arange(start, start + size), n - 1)
-        parts.append({k: np.asarray(v) for k, v in fn({k: v[idx] for k, v in flat.items()}).items()})
-    return {k: np.reshape(np.concatenate([p[k] for p in parts])[:n], (chains, draws) + parts[0][k].shape[1:])
-            for k in parts[0]}
+    out = _in_batches(fn, {k: np.reshape(v, (n,) + v.shape[2:]) for k, v in z.items()}, n, size)
+    return {k: np.reshape(v, (chains, draws) + v.shape[1:]) for k, v in out.items()}
 
 
 def _constrain_ahead(problem: Problem, num_draws: int):
@@ -126,6 +131,33 @@ def _constrain_ahead(problem: Problem, num_draws: int):
 def _constrain_program(problem: Problem):
     """Every site value (parameters, observables) of a batch of unconstrained draws."""
     return jax.jit(jax.vmap(problem.constrain))
+
+
+_VALUE_PROGRAMS: dict = {}  # (model, free names, fixed values, derived rules) -> (model, jitted program)
+
+
+def parameter_values(problem: Problem, values: dict) -> dict:
+    """Every parameter and observable (recorded site names) at the free parameters'
+    ``values`` (arrays of leading length n), evaluated as :func:`_constrained` does.
+
+    These depend on the model, the fixed values and the derived rules only — not on the
+    prior boxes, the scenario or the constraints — so problems that differ only there
+    (a model's 2021 and 2025 configs in ``jaxg2 compare``) share one jitted program, traced
+    and compiled once per process and batch size instead of once per config; the batch
+    size is the power of two ≥ n (at most :data:`CONSTRAIN_BATCH`), so that runs of
+    different lengths (nested sampling: 2082 and 3264 weighted samples) share it too.
+    Sample sites of log-uniform priors (``log10_<name>``) are not included."""
+    c = problem.cfg
+    fixed = tuple(sorted((n, p) for n, p in c.priors.items() if p.kind == "fixed"))
+    key = (id(c.model), problem.free, fixed, c.derived, tuple(sorted(c.derived_rules.items())))
+    if key not in _VALUE_PROGRAMS:
+        if len(_VALUE_PROGRAMS) >= 8:
+            _VALUE_PROGRAMS.pop(next(iter(_VALUE_PROGRAMS)))
+        program = jax.jit(jax.vmap(lambda v: problem.constrain({}, overrides=v)))
+        _VALUE_PROGRAMS[key] = (c.model, program)  # the model kept alive while its id is a key
+    n = len(next(iter(values.values())))
+    size = min(CONSTRAIN_BATCH, 1 << max(n - 1, 0).bit_length())
+    return _in_batches(_VALUE_PROGRAMS[key][1], {k: np.asarray(v) for k, v in values.items()}, n, size)
 
 
 def _inference_data(problem: Problem, draws, attrs: dict, values=None):
