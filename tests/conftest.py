@@ -38,3 +38,10 @@ def pruned_model_size(config_path):
     if prob._pruned(traced, prob.likelihood_keys) is None:
         return prob, None
     return prob, lambda keys: _equations(prob._pruned(traced, tuple(keys))[0])
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long tests (marked ``slow``) first, the rest in their usual order: with ``-n 2`` and
+    ``--dist worksteal`` (pyproject) the suite then ends on short tests, so neither worker
+    idles while the other finishes a notebook."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

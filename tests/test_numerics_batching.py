@@ -109,6 +109,7 @@ def _moment_stack(fun):
 POINTS = [(1.0, 0.3, 0.701), (1.0, 1e6, 1e-6), (1.0, 2.0, 1.0), (0.7, 3.0, 3.0), (1.0, 1e-6 + 1.0, 1e-6)]
 
 
+@pytest.mark.slow
 def test_custom_jvp_equals_autodiff_of_the_formulas():
     """The custom JVP (forward-mode partials times tangents) against JAX's AD of _moments itself."""
     pts = jnp.array(POINTS)

@@ -130,6 +130,7 @@ def check_finiteness(prob: Problem, n: int, *, seed: int = 0, chunk: int = CHUNK
     return np.concatenate(ok_v)[:total], np.concatenate(ok_g)[:total]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", MODELS)
 def test_prior_draws_finite(name):
     prob = default_problem(name)
