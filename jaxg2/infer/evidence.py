@@ -160,12 +160,16 @@ def site_values(problem: Problem, u) -> dict:
     return {problem.site(n): problem.site_distribution(n).icdf(u[..., i]) for i, n in enumerate(problem.free)}
 
 
+def free_values(problem: Problem, sites: dict) -> dict:
+    """The free parameters' values from their sample sites (10^site for log-uniform priors)."""
+    return {n: (10.0 ** sites[problem.site(n)] if problem.site(n) != n else sites[n]) for n in problem.free}
+
+
 def log_likelihood(problem: Problem, u):
     """The fit's log-likelihood at unit-cube coordinates ``u`` (D,): hard constraints,
     with the excluded region tilted (module docstring: ``EXCLUDED_FLOOR``)."""
     sites = site_values(problem, u)
-    values = {n: (10.0 ** sites[problem.site(n)] if problem.site(n) != n else sites[n]) for n in problem.free}
-    obs = problem.likelihood_observables(problem.theta(values))
+    obs = problem.likelihood_observables(problem.theta(free_values(problem, sites)))
     hard = sum(problem.log_likelihood_terms(obs, smooth=False).values())
     soft = sum(problem.log_likelihood_terms(obs, smooth=True).values())
     total = jnp.where(jnp.isfinite(hard), hard, EXCLUDED_FLOOR + soft)
@@ -288,8 +292,8 @@ def _weighted_idata(problem: Problem, res, attrs: dict):
 
     u = np.asarray(res.X_samples["u"], dtype=np.float64)
     sites = {k: np.asarray(v) for k, v in site_values(problem, jnp.asarray(u)).items()}
-    free = {n: 10.0 ** sites[problem.site(n)] if problem.site(n) != n else sites[n] for n in problem.free}
-    values = {**{s: v for s, v in sites.items() if s not in problem.free}, **parameter_values(problem, free)}
+    values = {**{s: v for s, v in sites.items() if s not in problem.free},
+              **parameter_values(problem, free_values(problem, sites))}
     log_dp = np.asarray(res.log_dp, dtype=np.float64)
     log_w = log_dp - float(jax.scipy.special.logsumexp(jnp.asarray(log_dp)))
     stats = {"log_weight": log_w[None], "loglike": np.asarray(res.log_L, dtype=np.float64)[None]}
